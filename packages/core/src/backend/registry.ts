@@ -1,0 +1,172 @@
+import { ErrorCode, MatryoshkaError, argumentError } from '../errors.js';
+import { describe } from '../validate.js';
+import type { Backend } from './contract.js';
+
+export interface BackendRegistration {
+  name: string;
+  /** Higher is tried first when no name is given (cpu 0, webgpu 10, cuda 20). */
+  priority: number;
+  /**
+   * Makes the backend. Called lazily (never at import), at most once per live instance. Throw —
+   * preferably a `MatryoshkaError` `BACKEND_UNAVAILABLE` — with the reason it cannot run here.
+   */
+  create: () => Backend<unknown> | Promise<Backend<unknown>>;
+}
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly priority: number;
+  readonly available: boolean;
+  /** Why it is unavailable (absent when available). */
+  readonly reason?: string;
+}
+
+export interface BackendSelection {
+  readonly backend: Backend<unknown>;
+  /** Every backend tried before, or instead of, the chosen one, and why it was passed over. */
+  readonly skipped: readonly BackendStatus[];
+}
+
+interface Registry {
+  entries: Map<string, BackendRegistration>;
+  instances: Map<string, Promise<Backend<unknown>>>;
+}
+
+// One registry per realm, shared by every copy of @matryoshka/core (ESM + CJS builds, duplicated
+// installs), so a backend registered through one copy is seen by all of them.
+const KEY = Symbol.for('@matryoshka/core/registry@1');
+
+function registry(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  return (g[KEY] ??= { entries: new Map(), instances: new Map() });
+}
+
+/**
+ * Registers (or replaces) a backend factory under `registration.name`. Registering the same name
+ * again replaces the factory; a live instance made by the old one stays with whoever holds it.
+ * Returns a function that removes the registration.
+ */
+export function registerBackend(registration: BackendRegistration): () => void {
+  if (typeof registration !== 'object' || registration === null) {
+    throw argumentError(ErrorCode.InvalidArgument, 'registration', `expected { name, priority, create }, got ${describe(registration)}`);
+  }
+  const { name, priority, create } = registration;
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
+    throw argumentError(ErrorCode.InvalidArgument, 'registration.name', `expected a lower-case name like 'webgpu', got ${describe(name)}`);
+  }
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    throw argumentError(ErrorCode.InvalidArgument, 'registration.priority', `expected a finite number, got ${describe(priority)}`);
+  }
+  if (typeof create !== 'function') {
+    throw argumentError(ErrorCode.InvalidArgument, 'registration.create', `expected a function, got ${describe(create)}`);
+  }
+  const r = registry();
+  const entry = { name, priority, create };
+  r.entries.set(name, entry);
+  r.instances.delete(name);
+  return () => {
+    if (r.entries.get(name) === entry) {
+      r.entries.delete(name);
+      r.instances.delete(name);
+    }
+  };
+}
+
+/**
+ * A backend by name, the first that works from a list of names (tried in order), or — with no
+ * argument — the highest-priority backend that works here. Rejects with `BACKEND_NOT_FOUND` or
+ * `BACKEND_UNAVAILABLE` (with every reason) when none does.
+ */
+export async function getBackend<B extends Backend<unknown> = Backend<unknown>>(name?: string | readonly string[]): Promise<B> {
+  return (await selectBackend(name)).backend as B;
+}
+
+/** Like `getBackend`, and also reports which backends were passed over and why. */
+export async function selectBackend(name?: string | readonly string[]): Promise<BackendSelection> {
+  const names = orderOf(name);
+  const skipped: BackendStatus[] = [];
+  for (const n of names) {
+    const entry = registry().entries.get(n);
+    if (entry === undefined) {
+      if (typeof name === 'string') {
+        throw argumentError(ErrorCode.BackendNotFound, 'name', `no backend '${n}' is registered (registered: ${registeredNames()}); import its package first`);
+      }
+      skipped.push({ name: n, priority: Number.NaN, available: false, reason: 'not registered (import its package first)' });
+      continue;
+    }
+    try {
+      return { backend: await instance(entry), skipped };
+    } catch (error) {
+      skipped.push({ name: n, priority: entry.priority, available: false, reason: reasonOf(error) });
+    }
+  }
+  const detail = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new MatryoshkaError(
+    ErrorCode.BackendUnavailable,
+    names.length === 0 ? 'no backend is registered; import @matryoshka/pooling for the cpu backend' : `no backend could start (${detail})`,
+    { argument: 'name' },
+  );
+}
+
+/** Every registered backend, highest priority first, with whether it works here and why not. */
+export async function listBackends(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const entry of sortedEntries()) {
+    try {
+      await instance(entry);
+      out.push({ name: entry.name, priority: entry.priority, available: true });
+    } catch (error) {
+      out.push({ name: entry.name, priority: entry.priority, available: false, reason: reasonOf(error) });
+    }
+  }
+  return out;
+}
+
+/** Disposes every backend instance the registry created (registrations stay). */
+export async function disposeBackends(): Promise<void> {
+  const r = registry();
+  const live = [...r.instances.values()];
+  r.instances.clear();
+  for (const p of live) {
+    const backend = await p.catch(() => undefined);
+    if (backend !== undefined && !backend.disposed) backend.dispose();
+  }
+}
+
+async function instance(entry: BackendRegistration): Promise<Backend<unknown>> {
+  const r = registry();
+  let pending = r.instances.get(entry.name);
+  if (pending !== undefined) {
+    const existing = await pending.catch(() => undefined);
+    if (existing !== undefined && !existing.disposed) return existing;
+  }
+  pending = Promise.resolve().then(entry.create);
+  r.instances.set(entry.name, pending);
+  try {
+    return await pending;
+  } catch (error) {
+    // Failed creations are not cached: a device that comes back can be used on the next call.
+    if (r.instances.get(entry.name) === pending) r.instances.delete(entry.name);
+    throw error;
+  }
+}
+
+function orderOf(name: string | readonly string[] | undefined): string[] {
+  if (name === undefined) return sortedEntries().map((e) => e.name);
+  if (typeof name === 'string') return [name];
+  if (Array.isArray(name) && name.length > 0 && name.every((n) => typeof n === 'string')) return [...name];
+  throw argumentError(ErrorCode.InvalidArgument, 'name', `expected a backend name or a non-empty list of names, got ${describe(name)}`);
+}
+
+function sortedEntries(): BackendRegistration[] {
+  return [...registry().entries.values()].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
+}
+
+function registeredNames(): string {
+  const names = [...registry().entries.keys()];
+  return names.length === 0 ? 'none' : names.join(', ');
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
