@@ -3,7 +3,7 @@ import { separablePool } from '../kernels/separable-pool.js';
 import { allFinite, nonFiniteError } from '../non-finite.js';
 import { wasmKernels, wasmUnavailableReason } from '../wasm/load-kernels.js';
 import { runStepsJs } from './run-steps-js.js';
-import { runStepsWasm } from './run-steps-wasm.js';
+import { WasmMemoryError, runStepsWasm } from './run-steps-wasm.js';
 import { scheduleLevels } from './schedule.js';
 
 /**
@@ -40,8 +40,23 @@ export function computeLevels(
   // Each step writes into the target of the first level that asked for its kernel.
   const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
   const stepTargets = owner.map((i) => targets[i]!);
-  if (wasm === null) runStepsJs(grid, schedule.steps, stepTargets, checkInput);
-  else runStepsWasm(wasm, grid, schedule.steps, stepTargets, checkInput);
+  if (wasm === null) {
+    runStepsJs(grid, schedule.steps, stepTargets, checkInput);
+  } else {
+    try {
+      runStepsWasm(wasm, grid, schedule.steps, stepTargets, checkInput);
+    } catch (error) {
+      // Frames too large for wasm32 memory: the TypeScript kernels have no such limit.
+      if (!(error instanceof WasmMemoryError)) throw error;
+      if (kernels === 'wasm') {
+        throw new MatryoshkaError(ErrorCode.DeviceError, `options.kernels: ${error.message}; use 'auto' or 'js' for grids this large`, {
+          argument: 'options.kernels',
+          cause: error,
+        });
+      }
+      runStepsJs(grid, schedule.steps, stepTargets, checkInput);
+    }
+  }
 
   let identity = -1;
   schedule.levels.forEach((source, i) => {

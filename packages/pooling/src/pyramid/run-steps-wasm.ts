@@ -102,9 +102,21 @@ function align(n: number): number {
   return (n + 15) & ~15;
 }
 
-/** A float view of the module's memory, grown to at least `bytes`. */
+/** Thrown when the module's memory cannot grow enough (wasm32 caps it at 4 GiB). */
+export class WasmMemoryError extends Error {}
+
+/**
+ * A float view of the module's memory, grown to at least `bytes`. The memory is kept for later
+ * calls (WebAssembly memory cannot shrink); it holds one slab of input and one chunk of levels.
+ */
 function heapView(wasm: WasmKernelExports, bytes: number): Float32Array {
   const have = wasm.memory.buffer.byteLength;
-  if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) {
+    try {
+      wasm.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch (error) {
+      throw new WasmMemoryError(`cannot grow WebAssembly memory to ${bytes} bytes`, { cause: error });
+    }
+  }
   return new Float32Array(wasm.memory.buffer);
 }
