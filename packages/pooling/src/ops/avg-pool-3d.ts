@@ -1,6 +1,5 @@
-import { intPair, poolWindows, positiveInt, type TokenGrid } from '@matryoshka/core';
-import { blockPool } from '../kernels/block-pool.js';
-import { separablePool } from '../kernels/separable-pool.js';
+import { poolWindows, positiveInt, type TokenGrid } from '@matryoshka/core';
+import { avgPool2d } from './avg-pool-2d.js';
 import { finish, fitKernel, prepare, type NonFiniteOption } from './common.js';
 
 export interface AvgPool3dOptions extends NonFiniteOption {
@@ -22,21 +21,11 @@ export function avgPool3d(grid: TokenGrid, options: AvgPool3dOptions): TokenGrid
   const { grid: g, options: o, policy } = prepare(grid, options);
   const kt = positiveInt(o.temporalKernel, 'options.temporalKernel');
   const st = o.temporalStride === undefined ? kt : positiveInt(o.temporalStride, 'options.temporalStride');
-  const [kr, kc] = intPair(o.kernel, 'options.kernel');
-  const [sr, sc] = o.stride === undefined ? [kr, kc] : intPair(o.stride, 'options.stride');
   fitKernel(kt, g.frames, 'frames', 'options.temporalKernel', g);
-  fitKernel(kr, g.rows, 'rows', 'options.kernel', g);
-  fitKernel(kc, g.cols, 'cols', 'options.kernel', g);
-  const rowWindows = poolWindows(g.rows, kr, sr, false, 'options.kernel');
-  const colWindows = poolWindows(g.cols, kc, sc, false, 'options.kernel');
   const frameWindows = poolWindows(g.frames, kt, st, false, 'options.temporalKernel');
-  const rows = rowWindows.length;
-  const cols = colWindows.length;
-  // Spatial first (every frame), then the temporal mean of equal-sized windows.
-  const spatial =
-    sr === kr && sc === kc
-      ? blockPool({ src: g.data, frames: g.frames, rows: g.rows, cols: g.cols, channels: g.channels, mRows: kr, mCols: kc, outRows: rows, outCols: cols, rowWeights: null, colWeights: null }, new Float32Array(g.frames * rows * cols * g.channels))
-      : separablePool(g.data, g.frames, g.rows, g.cols, g.channels, rowWindows, colWindows);
+  // Spatial first (every frame), then the mean of equal-sized frame windows; the output is checked once.
+  const spatial2d = avgPool2d(g, { kernel: o.kernel!, ...(o.stride === undefined ? {} : { stride: o.stride }), nonFinite: 'propagate' });
+  const { rows, cols, data: spatial } = spatial2d;
   const frameSize = rows * cols * g.channels;
   const out = new Float32Array(frameWindows.length * frameSize);
   const acc = new Float64Array(frameSize);

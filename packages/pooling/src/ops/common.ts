@@ -1,4 +1,4 @@
-import { ErrorCode, argumentError, assertTokenGrid, optionsObject, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, argumentError, assertTokenGrid, intPair, optionsObject, poolWindows, type AxisWindow, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
 import { checkFinite } from '../non-finite.js';
 import { nonFinitePolicy } from '../options.js';
 
@@ -37,4 +37,30 @@ export function fitKernel(kernel: number, size: number, axis: 'rows' | 'cols' | 
       `a window of ${kernel} ${axis} does not fit a grid of ${grid.frames}×${grid.rows}×${grid.cols} (frames×rows×cols)`,
     );
   }
+}
+
+export interface WindowOptions {
+  kernel: number | readonly [number, number];
+  stride?: number | readonly [number, number];
+}
+
+/**
+ * The checked kernel and stride of a 2-D pooling op (stride defaults to the kernel) and the
+ * windows they make on each axis, PyTorch's padding-0 rule.
+ */
+export function pooling2d(
+  g: TokenGrid,
+  o: Partial<WindowOptions>,
+  ceil: boolean,
+): { kernel: readonly [number, number]; stride: readonly [number, number]; rows: AxisWindow[]; cols: AxisWindow[] } {
+  const kernel = intPair(o.kernel, 'options.kernel');
+  const stride = o.stride === undefined ? kernel : intPair(o.stride, 'options.stride');
+  fitKernel(kernel[0], g.rows, 'rows', 'options.kernel', g);
+  fitKernel(kernel[1], g.cols, 'cols', 'options.kernel', g);
+  return {
+    kernel,
+    stride,
+    rows: poolWindows(g.rows, kernel[0], stride[0], ceil, 'options.kernel'),
+    cols: poolWindows(g.cols, kernel[1], stride[1], ceil, 'options.kernel'),
+  };
 }
