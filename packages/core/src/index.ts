@@ -43,3 +43,4 @@ export {
   type BackendSelection,
   type BackendStatus,
 } from './backend/registry.js';
+export { scheduleLevels, type LevelSource, type PoolStep, type Schedule } from './plan/schedule.js';

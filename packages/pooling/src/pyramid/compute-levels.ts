@@ -1,10 +1,9 @@
-import { ErrorCode, MatryoshkaError, type LevelPlan, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, scheduleLevels, type LevelPlan, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
 import { separablePool } from '../kernels/separable-pool.js';
 import { allFinite, nonFiniteError } from '../non-finite.js';
 import { wasmKernels, wasmUnavailableReason } from '../wasm/load-kernels.js';
 import { runStepsJs } from './run-steps-js.js';
 import { WasmMemoryError, runStepsWasm } from './run-steps-wasm.js';
-import { scheduleLevels } from './schedule.js';
 
 /**
  * Which kernels pool `m3`/`ceil` levels: `'wasm'` (WebAssembly SIMD), `'js'` (the TypeScript

@@ -1,6 +1,5 @@
-import type { TokenGrid } from '@matryoshka/core';
+import type { PoolStep, TokenGrid } from '@matryoshka/core';
 import { blockPool } from '../kernels/block-pool.js';
-import type { PoolStep } from './schedule.js';
 
 /**
  * Runs the pooling steps with the TypeScript kernels (the reference), writing step `i` into

@@ -1,6 +1,5 @@
-import type { TokenGrid } from '@matryoshka/core';
+import type { PoolStep, TokenGrid } from '@matryoshka/core';
 import type { WasmKernelExports } from '../wasm/load-kernels.js';
-import type { PoolStep } from './schedule.js';
 
 /**
  * The input is copied into the module's memory a slab at a time (whole frames when they are

@@ -1,4 +1,5 @@
-import type { GridShape, LevelPlan } from '@matryoshka/core';
+import type { GridShape } from '../token-grid.js';
+import type { LevelPlan } from './plan-levels.js';
 
 /** One block-pooling pass: from the input (`source = -1`) or from an earlier step's output. */
 export interface PoolStep {
@@ -31,7 +32,8 @@ export interface Schedule {
  * kernels ascend, and each `m3`/`ceil` kernel that is a multiple of an earlier one pools that
  * finer level instead of the input (24×24: 2 from the input, 4 from 2, 8 from 4, 24 from 8).
  * Finer cells are weighted by the input cells they cover, so clipped ceil-mode edges chain exactly.
- * Kernels that nest in nothing (9 on 27×27) read the input themselves. Pure arithmetic.
+ * Kernels that nest in nothing (9 on 27×27) read the input themselves. Pure arithmetic, shared
+ * by every backend so they all chain levels the same way.
  */
 export function scheduleLevels(grid: GridShape, plans: readonly LevelPlan[]): Schedule {
   const steps: PoolStep[] = [];
