@@ -23,7 +23,7 @@ describe('scheduleLevels', () => {
   });
 
   it('weights clipped ceil-mode cells by the input cells they cover', () => {
-    const s = schedule(27, 27, [196, 49], 'ceil');
+    const s = schedule(27, 27, [182, 45], 'ceil'); // kernels 2 and 4
     expect(s.steps[1]!.rowWeights).toEqual(new Float64Array([...Array<number>(13).fill(2), 1]));
     expect(s.steps[0]!.rowWeights).toBeNull();
   });
