@@ -44,3 +44,4 @@ export {
   type BackendStatus,
 } from './backend/registry.js';
 export { scheduleLevels, type LevelSource, type PoolStep, type Schedule } from './plan/schedule.js';
+export { POOLING_OPS, planOp, type OpPlan, type PoolingOpName } from './plan/op-windows.js';

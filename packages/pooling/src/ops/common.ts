@@ -1,4 +1,7 @@
-import { ErrorCode, argumentError, assertTokenGrid, intPair, optionsObject, poolWindows, type AxisWindow, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
+import { assertTokenGrid, optionsObject, planOp, type AxisWindow, type NonFinitePolicy, type OpPlan, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { blockPool } from '../kernels/block-pool.js';
+import { maxPool } from '../kernels/max-pool.js';
+import { separablePool } from '../kernels/separable-pool.js';
 import { checkFinite } from '../non-finite.js';
 import { nonFinitePolicy } from '../options.js';
 
@@ -7,60 +10,57 @@ export interface NonFiniteOption {
   nonFinite?: NonFinitePolicy;
 }
 
-/** Checks the grid and the options object of an op; every op starts here. */
-export function prepare<O extends NonFiniteOption>(
-  grid: TokenGrid,
-  options: O | undefined,
-): { grid: TokenGrid; options: Partial<O>; policy: NonFinitePolicy } {
+/**
+ * Runs one op on the CPU: the grid and options are checked and turned into windows by core's
+ * `planOp` (the same plan every backend uses), then the fastest kernel that fits runs.
+ */
+export function runOp(op: PoolingOpName, grid: TokenGrid, options: NonFiniteOption | undefined): TokenGrid {
   const g = assertTokenGrid(grid, 'grid');
-  const o = optionsObject(options, 'options');
-  return { grid: g, options: o, policy: nonFinitePolicy(o.nonFinite) };
+  const policy = nonFinitePolicy(optionsObject(options, 'options').nonFinite);
+  const plan = planOp(g, op, options);
+  const out = spatial(g, plan);
+  const data = plan.windows.frames.every((w, t) => w.start === t && w.end === t + 1) ? out : temporal(out, plan, g.channels);
+  checkFinite(data, policy, g);
+  return Object.freeze({ data, frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: g.channels });
 }
 
-/** Wraps an op's output as a grid after the non-finite check. */
-export function finish(
-  out: Float32Array,
-  input: TokenGrid,
-  shape: { frames?: number; rows: number; cols: number },
-  policy: NonFinitePolicy,
-): TokenGrid {
-  checkFinite(out, policy, input);
-  return Object.freeze({ data: out, frames: shape.frames ?? input.frames, rows: shape.rows, cols: shape.cols, channels: input.channels });
-}
-
-/** Window size on one axis must fit the grid (PyTorch would fail with "output size is too small"). */
-export function fitKernel(kernel: number, size: number, axis: 'rows' | 'cols' | 'frames', argument: string, grid: TokenGrid): void {
-  if (kernel > size) {
-    throw argumentError(
-      ErrorCode.KernelTooLarge,
-      argument,
-      `a window of ${kernel} ${axis} does not fit a grid of ${grid.frames}×${grid.rows}×${grid.cols} (frames×rows×cols)`,
-    );
+/** Rows and columns of every input frame. */
+function spatial(g: TokenGrid, plan: OpPlan): Float32Array {
+  const { frames, rows, cols } = plan.input;
+  const { rows: rw, cols: cw } = plan.windows;
+  if (plan.reduce === 'max') return maxPool(g.data, frames, rows, cols, g.channels, rw, cw);
+  const out = new Float32Array(frames * rw.length * cw.length * g.channels);
+  const mRows = blockSize(rw, rows);
+  const mCols = blockSize(cw, cols);
+  if (mRows > 0 && mCols > 0) {
+    return blockPool({ src: g.data, frames, rows, cols, channels: g.channels, mRows, mCols, outRows: rw.length, outCols: cw.length, rowWeights: null, colWeights: null }, out);
   }
+  return separablePool(g.data, frames, rows, cols, g.channels, rw, cw, out);
 }
 
-export interface WindowOptions {
-  kernel: number | readonly [number, number];
-  stride?: number | readonly [number, number];
+/** The weighted mean over each frame window (avgPool3d). */
+function temporal(src: Float32Array, plan: OpPlan, channels: number): Float32Array {
+  const frameSize = plan.rows * plan.cols * channels;
+  const out = new Float32Array(plan.frames * frameSize);
+  const acc = new Float64Array(frameSize);
+  plan.windows.frames.forEach((w, t) => {
+    acc.fill(0);
+    for (let f = w.start; f < w.end; f++) {
+      const weight = w.weights[f - w.start]!;
+      const base = f * frameSize;
+      for (let i = 0; i < frameSize; i++) acc[i]! += weight * src[base + i]!;
+    }
+    out.set(acc, t * frameSize);
+  });
+  return out;
 }
 
 /**
- * The checked kernel and stride of a 2-D pooling op (stride defaults to the kernel) and the
- * windows they make on each axis, PyTorch's padding-0 rule.
+ * `k` when the windows are average-pool blocks `[i·k, min(i·k + k, size))` (a clipped last one
+ * allowed), which the block kernel runs fastest; 0 otherwise.
  */
-export function pooling2d(
-  g: TokenGrid,
-  o: Partial<WindowOptions>,
-  ceil: boolean,
-): { kernel: readonly [number, number]; stride: readonly [number, number]; rows: AxisWindow[]; cols: AxisWindow[] } {
-  const kernel = intPair(o.kernel, 'options.kernel');
-  const stride = o.stride === undefined ? kernel : intPair(o.stride, 'options.stride');
-  fitKernel(kernel[0], g.rows, 'rows', 'options.kernel', g);
-  fitKernel(kernel[1], g.cols, 'cols', 'options.kernel', g);
-  return {
-    kernel,
-    stride,
-    rows: poolWindows(g.rows, kernel[0], stride[0], ceil, 'options.kernel'),
-    cols: poolWindows(g.cols, kernel[1], stride[1], ceil, 'options.kernel'),
-  };
+function blockSize(windows: readonly AxisWindow[], size: number): number {
+  const k = windows[0]!.end - windows[0]!.start;
+  const ok = windows.every((w, i) => w.start === i * k && w.end === Math.min(w.start + k, size) && w.weights.every((x) => x === 1 / (w.end - w.start)));
+  return ok ? k : 0;
 }

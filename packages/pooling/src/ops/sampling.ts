@@ -1,5 +1,5 @@
-import { ErrorCode, argumentError, oneOf, positiveInt, type TokenGrid } from '@matryoshka/core';
-import { finish, prepare, type NonFiniteOption } from './common.js';
+import type { TokenGrid } from '@matryoshka/core';
+import { runOp, type NonFiniteOption } from './common.js';
 
 export interface SpatialSampleOptions extends NonFiniteOption {
   rows: number;
@@ -16,28 +16,7 @@ export interface SpatialSampleOptions extends NonFiniteOption {
  * (no averaging). Row-major order is kept.
  */
 export function spatialSample(grid: TokenGrid, options: SpatialSampleOptions): TokenGrid {
-  const { grid: g, options: o, policy } = prepare(grid, options);
-  const rows = positiveInt(o.rows, 'options.rows');
-  const cols = positiveInt(o.cols, 'options.cols');
-  const anchor = o.anchor === undefined ? 'center' : oneOf(o.anchor, ['center', 'start'] as const, 'options.anchor');
-  if (rows > g.rows || cols > g.cols) {
-    throw argumentError(ErrorCode.ScaleOutOfRange, 'options', `a ${rows}×${cols} sub-grid does not fit a ${g.rows}×${g.cols} grid`);
-  }
-  const pick = (i: number, n: number, size: number) => Math.floor(((anchor === 'center' ? i + 0.5 : i) * size) / n);
-  const C = g.channels;
-  const out = new Float32Array(g.frames * rows * cols * C);
-  let o2 = 0;
-  for (let f = 0; f < g.frames; f++) {
-    for (let r = 0; r < rows; r++) {
-      const rowBase = (f * g.rows + pick(r, rows, g.rows)) * g.cols;
-      for (let c = 0; c < cols; c++) {
-        const base = (rowBase + pick(c, cols, g.cols)) * C;
-        out.set(g.data.subarray(base, base + C), o2);
-        o2 += C;
-      }
-    }
-  }
-  return finish(out, g, { rows, cols }, policy);
+  return runOp('spatialSample', grid, options);
 }
 
 export interface SequentialSampleOptions extends NonFiniteOption {
@@ -49,17 +28,5 @@ export interface SequentialSampleOptions extends NonFiniteOption {
  * row-major order. The result is a `1 × tokens` grid per frame (a sequence, not a sub-grid).
  */
 export function sequentialSample(grid: TokenGrid, options: SequentialSampleOptions): TokenGrid {
-  const { grid: g, options: o, policy } = prepare(grid, options);
-  const tokens = positiveInt(o.tokens, 'options.tokens');
-  const perFrame = g.rows * g.cols;
-  if (tokens > perFrame) {
-    throw argumentError(ErrorCode.ScaleOutOfRange, 'options.tokens', `${tokens} tokens requested but a ${g.rows}×${g.cols} grid has only ${perFrame}`);
-  }
-  const C = g.channels;
-  const out = new Float32Array(g.frames * tokens * C);
-  for (let f = 0; f < g.frames; f++) {
-    const start = f * perFrame * C;
-    out.set(g.data.subarray(start, start + tokens * C), f * tokens * C);
-  }
-  return finish(out, g, { rows: 1, cols: tokens }, policy);
+  return runOp('sequentialSample', grid, options);
 }
