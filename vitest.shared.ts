@@ -5,4 +5,5 @@ import { fileURLToPath } from 'node:url';
 export const sourceAliases = {
   '@matryoshka/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
   '@matryoshka/pooling': fileURLToPath(new URL('./packages/pooling/src/index.ts', import.meta.url)),
+  '@matryoshka/backend-webgpu': fileURLToPath(new URL('./packages/backend-webgpu/src/index.ts', import.meta.url)),
 };

@@ -30,11 +30,11 @@ export function poolWgsl(v: PoolVariant): string {
     v.src === 'float32'
       ? 'return src[p.inBase + i];'
       : 'let j = p.inBase + i; return unpack2x16float(src[j >> 1u])[j & 1u];';
-  const init = v.op === 'average' ? '0.0' : 'bitcast<f32>(0xff800000u)';
+  // Max starts from the first value read (a window is never empty); NaN sticks like PyTorch's.
   const accumulate =
     v.op === 'average'
       ? 'acc = acc + wf * wr * table_weight(cw + (j - cs)) * x;'
-      : 'if (x > acc || is_nan(x)) { acc = x; }';
+      : 'if (first || x > acc || is_nan(x)) { acc = x; } first = false;';
   const store =
     v.dst === 'float32'
       ? `if (idx >= p.total) { return; }
@@ -80,7 +80,8 @@ fn value(e: u32) -> f32 {
   let fs = table[ft]; let fe = table[ft + 1u]; let fw = table[ft + 2u];
   let rs = table[rt]; let re = table[rt + 1u]; let rw = table[rt + 2u];
   let cs = table[ct]; let ce = table[ct + 1u]; let cw = table[ct + 2u];
-  var acc: f32 = ${init};
+  var acc: f32 = 0.0;
+  var first = true;
   for (var f = fs; f < fe; f = f + 1u) {
     let wf = table_weight(fw + (f - fs));
     for (var i = rs; i < re; i = i + 1u) {

@@ -1,0 +1,87 @@
+import { ErrorCode, MatryoshkaError, disposedError, registerBackend, type Backend, type PoolingOpName } from '@matryoshka/core';
+import { acquireDevice } from './device/acquire.js';
+import { GpuResources } from './device/resources.js';
+import { buildWebGpuPyramid, type WebGpuPyramidOptions } from './build-pyramid.js';
+import type { WebGpuPyramid } from './gpu-pyramid.js';
+import type { GpuGridInput, WebGpuInput } from './input.js';
+import { runWebGpuOp, type GpuGrid, type WebGpuOpOptions } from './run-op.js';
+
+export interface WebGpuBackendOptions {
+  /** Run on this device (the backend then never destroys it). Default: `navigator.gpu`, else Dawn (`webgpu`) in Node. */
+  device?: GPUDevice;
+  /**
+   * Cap on one storage binding, below the device's `maxStorageBufferBindingSize`: larger inputs are
+   * split into several dispatches. For tests and tuning; default: the device limit.
+   */
+  maxBindingBytes?: number;
+}
+
+export interface WebGpuBackend extends Backend<GpuGridInput, WebGpuPyramid> {
+  readonly device: GPUDevice;
+  /** The adapter in words, and where the device came from. */
+  readonly adapter: string;
+  readonly deviceSource: 'injected' | 'navigator' | 'dawn';
+  buildPyramid(input: WebGpuInput, options?: WebGpuPyramidOptions): Promise<WebGpuPyramid>;
+  /** One of the CPU reference's ops (`'avgPool2d'`, `'bilinearResize'`, …) with the same options. */
+  run(op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions): Promise<GpuGrid>;
+  /** GPU buffers this backend has created and not yet destroyed (for leak checks). */
+  readonly liveBuffers: number;
+}
+
+/**
+ * The `webgpu` backend. Pipelines are compiled once per kernel variant; results stay on the
+ * device until read. A lost device makes every call reject with DEVICE_ERROR and marks the
+ * backend disposed, so the registry creates a fresh one on the next `getBackend('webgpu')`.
+ */
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  if (typeof options !== 'object' || options === null) {
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, 'options: expected an object', { argument: 'options' });
+  }
+  if (options.maxBindingBytes !== undefined && !(Number.isSafeInteger(options.maxBindingBytes) && options.maxBindingBytes >= 1024)) {
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.maxBindingBytes: expected an integer ≥ 1024, got ${String(options.maxBindingBytes)}`, {
+      argument: 'options.maxBindingBytes',
+    });
+  }
+  const acquired = await acquireDevice(options.device);
+  const res = new GpuResources(acquired.device, options.maxBindingBytes);
+  let disposed = false;
+  let lost: string | undefined;
+  void acquired.device.lost.then((info) => {
+    if (!disposed) lost = `${info.reason}: ${info.message}`;
+  });
+  const checkDevice = () => {
+    if (lost !== undefined) throw new MatryoshkaError(ErrorCode.DeviceError, `webgpu: the device was lost (${lost}); create the backend again`);
+    if (disposed) throw disposedError('The webgpu backend');
+  };
+  // Run synchronously inside the promise, so argument errors reject instead of throwing.
+  const guarded = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    res.destroyAll();
+    if (acquired.owned) acquired.device.destroy();
+  };
+  const backend: WebGpuBackend & { readonly gpu: GPU | undefined } = {
+    name: 'webgpu',
+    gpu: acquired.gpu,
+    device: acquired.device,
+    adapter: acquired.adapter,
+    deviceSource: acquired.source,
+    get disposed() {
+      return disposed || lost !== undefined;
+    },
+    get liveBuffers() {
+      return res.liveBuffers;
+    },
+    buildPyramid: (input, pyramidOptions) => guarded(() => buildWebGpuPyramid(res, input, pyramidOptions, checkDevice)),
+    run: (op, input, opOptions) => guarded(() => runWebGpuOp(res, op, input, opOptions, checkDevice)),
+    dispose,
+    [Symbol.dispose]: dispose,
+  };
+  return backend;
+}
+
+/** Registers `webgpu` (priority 10: above cpu). Creating it acquires a device only when asked for. */
+export function registerWebGpuBackend(): () => void {
+  return registerBackend({ name: 'webgpu', priority: 10, create: () => createWebGpuBackend() });
+}

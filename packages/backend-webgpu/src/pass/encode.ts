@@ -1,0 +1,87 @@
+import type { GpuResources } from '../device/resources.js';
+import { BufferUsage } from '../device/constants.js';
+import { PARAM_WORDS, type PoolOp } from '../kernels/pool-wgsl.js';
+import { elementBytes, planChunks, type PassGeometry } from './chunks.js';
+import { WindowTable } from './tables.js';
+
+export interface PassSpec {
+  readonly geometry: PassGeometry;
+  readonly reduce: PoolOp;
+  readonly src: GPUBuffer;
+  /** Byte offset of the source grid's first element in `src`. */
+  readonly srcByteOffset: number;
+  readonly dst: GPUBuffer;
+}
+
+/** Uniform blocks sit at this stride (the spec's largest `minUniformBufferOffsetAlignment`). */
+const PARAM_STRIDE = 256;
+
+/**
+ * Records every pass into one compute pass of `encoder`: one window table and one uniform buffer
+ * for all of them, one dispatch per chunk. Returns the scratch buffers, which the caller
+ * destroys once the commands are submitted.
+ */
+export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, passes: readonly PassSpec[], flag: GPUBuffer): GPUBuffer[] {
+  if (passes.length === 0) return [];
+  const table = new WindowTable();
+  const planned = passes.map((pass) => {
+    const w = pass.geometry.windows;
+    return {
+      pass,
+      tables: [table.add(w.frames), table.add(w.rows), table.add(w.cols)] as const,
+      chunks: planChunks(pass.geometry, res.maxBindingBytes, pass.srcByteOffset),
+    };
+  });
+  const chunkCount = planned.reduce((n, p) => n + p.chunks.length, 0);
+  const params = new Uint32Array((chunkCount * PARAM_STRIDE) / 4);
+  const tableBuffer = res.upload('window table', table.toArray(), BufferUsage.STORAGE);
+  const paramBuffer = res.createBuffer('params', params.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+
+  const compute = encoder.beginComputePass({ label: 'matryoshka pool' });
+  let slot = 0;
+  for (const { pass, tables, chunks } of planned) {
+    const g = pass.geometry;
+    compute.setPipeline(res.pipeline({ src: g.src, dst: g.dst, op: pass.reduce }));
+    const ins = elementBytes(g.src);
+    const outs = elementBytes(g.dst);
+    for (const c of chunks) {
+      const inByte = pass.srcByteOffset + c.inStart * ins;
+      const inBind = Math.floor(inByte / 256) * 256;
+      const inSize = Math.min(Math.ceil((pass.srcByteOffset + c.inEnd * ins) / 4) * 4, pass.src.size) - inBind;
+      const outBind = Math.floor((c.outStart * outs) / 256) * 256;
+      const outSize = Math.min(Math.ceil(((c.outStart + c.count) * outs) / 4) * 4, pass.dst.size) - outBind;
+      const base = (slot * PARAM_STRIDE) / 4;
+      params.set(
+        [
+          g.input.frames, g.input.rows, g.input.cols, g.channels,
+          c.outFrames, c.outRows, g.windows.cols.length, c.count,
+          (inByte - inBind) / ins, (c.outStart * outs - outBind) / outs, tables[0], tables[1],
+          tables[2], c.frame0, c.row0, c.inStart,
+        ],
+        base,
+      );
+      compute.setBindGroup(
+        0,
+        res.device.createBindGroup({
+          layout: res.layout,
+          entries: [
+            { binding: 0, resource: { buffer: paramBuffer, offset: slot * PARAM_STRIDE, size: PARAM_WORDS * 4 } },
+            { binding: 1, resource: { buffer: pass.src, offset: inBind, size: inSize } },
+            { binding: 2, resource: { buffer: pass.dst, offset: outBind, size: outSize } },
+            { binding: 3, resource: { buffer: tableBuffer } },
+            { binding: 4, resource: { buffer: flag } },
+          ],
+        }),
+      );
+      const invocations = g.dst === 'float32' ? c.count : Math.ceil(c.count / 2);
+      const groups = Math.ceil(invocations / res.workgroupSize);
+      const maxX = res.device.limits.maxComputeWorkgroupsPerDimension;
+      const x = Math.min(groups, maxX);
+      compute.dispatchWorkgroups(x, Math.ceil(groups / x));
+      slot += 1;
+    }
+  }
+  compute.end();
+  res.device.queue.writeBuffer(paramBuffer, 0, params);
+  return [tableBuffer, paramBuffer];
+}

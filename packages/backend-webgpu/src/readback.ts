@@ -1,0 +1,52 @@
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import type { GpuResources } from './device/resources.js';
+import { BufferUsage, MAP_READ } from './device/constants.js';
+import { fromFloat16 } from './f16.js';
+import type { GpuDType } from './kernels/pool-wgsl.js';
+
+export interface Readable {
+  readonly buffer: GPUBuffer;
+  readonly dtype: GpuDType;
+  /** Values in the buffer. */
+  readonly count: number;
+}
+
+/**
+ * Copies every buffer (and the non-finite flag) into one staging buffer, maps it once and
+ * returns float32 copies. One submit and one await for any number of levels.
+ */
+export async function readBack(res: GpuResources, items: readonly Readable[], flag: GPUBuffer): Promise<{ data: Float32Array[]; nonFinite: boolean }> {
+  const sizes = items.map((it) => Math.ceil((it.count * (it.dtype === 'float32' ? 4 : 2)) / 4) * 4);
+  const total = sizes.reduce((a, b) => a + b, 0) + 4;
+  const staging = res.createBuffer('readback', total, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+  try {
+    const encoder = res.device.createCommandEncoder({ label: 'matryoshka read' });
+    let offset = 0;
+    items.forEach((it, i) => {
+      encoder.copyBufferToBuffer(it.buffer, 0, staging, offset, sizes[i]!);
+      offset += sizes[i]!;
+    });
+    encoder.copyBufferToBuffer(flag, 0, staging, offset, 4);
+    res.device.queue.submit([encoder.finish()]);
+    try {
+      await staging.mapAsync(MAP_READ);
+    } catch (error) {
+      throw new MatryoshkaError(ErrorCode.DeviceError, `webgpu: reading results back failed (${(error as Error).message})`, { cause: error });
+    }
+    const bytes = staging.getMappedRange();
+    offset = 0;
+    const data = items.map((it, i) => {
+      const part =
+        it.dtype === 'float32'
+          ? new Float32Array(bytes.slice(offset, offset + it.count * 4))
+          : fromFloat16(new Uint16Array(bytes.slice(offset, offset + it.count * 2)));
+      offset += sizes[i]!;
+      return part;
+    });
+    const nonFinite = new Uint32Array(bytes.slice(offset, offset + 4))[0] !== 0;
+    staging.unmap();
+    return { data, nonFinite };
+  } finally {
+    res.destroy(staging);
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  ErrorCode,
+  MatryoshkaError,
+  disposedError,
+  oneOf,
+  optionsObject,
+  planOp,
+  type NonFinitePolicy,
+  type PoolingOpName,
+  type TokenGrid,
+} from '@matryoshka/core';
+import type { GpuResources } from './device/resources.js';
+import { BufferUsage } from './device/constants.js';
+import { DTYPES, resolveInput, type WebGpuInput } from './input.js';
+import type { GpuDType } from './kernels/pool-wgsl.js';
+import { encodePasses } from './pass/encode.js';
+import { readBack } from './readback.js';
+
+export interface WebGpuOpOptions {
+  nonFinite?: NonFinitePolicy;
+  outputType?: GpuDType;
+  [option: string]: unknown;
+}
+
+/** The result of one op: a grid on the GPU. */
+export interface GpuGrid {
+  readonly frames: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly channels: number;
+  readonly buffer: GPUBuffer;
+  readonly dtype: GpuDType;
+  readonly byteLength: number;
+  read(): Promise<TokenGrid>;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Runs one of the CPU reference's ops on the GPU, with the same options and the same errors. */
+export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions | undefined, checkDevice: () => void): GpuGrid {
+  checkDevice();
+  const src = resolveInput(input);
+  const o = optionsObject(options, 'options');
+  const nonFinite = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
+  const outType: GpuDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
+  const plan = planOp(src.shape, op, options);
+
+  const C = src.shape.channels;
+  const count = plan.frames * plan.rows * plan.cols * C;
+  const byteLength = count * (outType === 'float32' ? 4 : 2);
+  const inBuffer = src.kind === 'gpu' ? src.buffer : res.upload('input', src.grid.data, BufferUsage.STORAGE);
+  const out = res.createBuffer(`${op} output`, byteLength, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
+  const flag = res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
+  const encoder = res.device.createCommandEncoder({ label: `matryoshka ${op}` });
+  const scratch = encodePasses(
+    res,
+    encoder,
+    [
+      {
+        geometry: { channels: C, input: plan.input, windows: plan.windows, src: src.dtype, dst: outType },
+        reduce: plan.reduce,
+        src: inBuffer,
+        srcByteOffset: src.kind === 'gpu' ? src.byteOffset : 0,
+        dst: out,
+      },
+    ],
+    flag,
+  );
+  res.device.queue.submit([encoder.finish()]);
+  for (const b of scratch) res.destroy(b);
+  if (src.kind === 'cpu') res.destroy(inBuffer);
+
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    res.destroy(out);
+    res.destroy(flag);
+  };
+  return Object.freeze({
+    frames: plan.frames,
+    rows: plan.rows,
+    cols: plan.cols,
+    channels: C,
+    buffer: out,
+    dtype: outType,
+    byteLength,
+    async read(): Promise<TokenGrid> {
+      if (disposed) throw disposedError(`This webgpu ${op} result`);
+      checkDevice();
+      const { data, nonFinite: bad } = await readBack(res, [{ buffer: out, dtype: outType, count }], flag);
+      if (bad && nonFinite === 'reject') {
+        throw new MatryoshkaError(ErrorCode.NonFiniteValue, "input.data: holds NaN or ±Infinity where the op reads it; pass { nonFinite: 'propagate' } to get the GPU's values anyway", {
+          argument: 'input.data',
+        });
+      }
+      return Object.freeze({ data: data[0]!, frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: C });
+    },
+    dispose,
+    [Symbol.dispose]: dispose,
+  });
+}
