@@ -63,7 +63,7 @@ describe('kernel source', () => {
     for (const src of ['float32', 'float16'] as const)
       for (const dst of ['float32', 'float16'] as const)
         for (const op of ['average', 'max'] as const) {
-          const code = poolWgsl({ src, dst, op, workgroupSize: 64 });
+          const code = poolWgsl({ src, dst, op, lanes: src === 'float32' && dst === 'float32' ? 4 : 1, workgroupSize: 64 });
           expect(code).toContain('@workgroup_size(64)');
           expect(code.includes('unpack2x16float')).toBe(src === 'float16');
           expect(code.includes('pack2x16float(vec2')).toBe(dst === 'float16');

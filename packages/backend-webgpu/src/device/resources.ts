@@ -66,7 +66,7 @@ export class GpuResources {
   }
 
   pipeline(variant: Omit<PoolVariant, 'workgroupSize'>): GPUComputePipeline {
-    const key = `${variant.src}/${variant.dst}/${variant.op}`;
+    const key = `${variant.src}/${variant.dst}/${variant.op}/${variant.lanes}`;
     let p = this.pipelines.get(key);
     if (p === undefined) {
       const module = this.device.createShaderModule({ label: `matryoshka pool ${key}`, code: poolWgsl({ ...variant, workgroupSize: this.workgroupSize }) });

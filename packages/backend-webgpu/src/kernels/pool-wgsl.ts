@@ -7,6 +7,11 @@ export interface PoolVariant {
   readonly src: GpuDType;
   readonly dst: GpuDType;
   readonly op: PoolOp;
+  /**
+   * Channels per invocation: 4 reads and writes `vec4<f32>` (float32 in and out, channels and
+   * offsets multiples of 4) — a quarter of the invocations and index arithmetic; 1 otherwise.
+   */
+  readonly lanes: 1 | 4;
   readonly workgroupSize: number;
 }
 
@@ -24,26 +29,35 @@ export const PARAM_WORDS = 16;
  * Input values whose exponent bits are all ones (NaN, ±Inf) set `flag[0]`.
  */
 export function poolWgsl(v: PoolVariant): string {
-  const srcArray = v.src === 'float32' ? 'array<f32>' : 'array<u32>';
-  const dstArray = v.dst === 'float32' ? 'array<f32>' : 'array<u32>';
+  const wide = v.lanes === 4;
+  const T = wide ? 'vec4<f32>' : 'f32';
+  const U = wide ? 'vec4<u32>' : 'u32';
+  const srcArray = v.src === 'float16' ? 'array<u32>' : `array<${T}>`;
+  const dstArray = v.dst === 'float16' ? 'array<u32>' : `array<${T}>`;
   const load =
-    v.src === 'float32'
-      ? 'return src[p.inBase + i];'
-      : 'let j = p.inBase + i; return unpack2x16float(src[j >> 1u])[j & 1u];';
-  // Max starts from the first value read (a window is never empty); NaN sticks like PyTorch's.
+    v.src === 'float16'
+      ? 'let j = p.inBase + i; return unpack2x16float(src[j >> 1u])[j & 1u];'
+      : wide
+        ? 'return src[(p.inBase + i) >> 2u];'
+        : 'return src[p.inBase + i];';
   const accumulate =
     v.op === 'average'
-      ? 'acc = acc + wf * wr * table_weight(cw + (j - cs)) * x;'
-      : 'if (first || x > acc || is_nan(x)) { acc = x; } first = false;';
+      ? 'acc = acc + (wf * wr * table_weight(cw + (j - cs))) * x;'
+      : // Max starts from the first value read (a window is never empty); NaN sticks like PyTorch's.
+        `acc = select(acc, x, ${wide ? 'vec4<bool>(first) | (x > acc) | is_nan(x)' : 'first || x > acc || is_nan(x)'}); first = false;`;
+  const anyBad = wide ? 'any' : '';
   const store =
-    v.dst === 'float32'
-      ? `if (idx >= p.total) { return; }
-  dst[p.outBase + idx] = value(idx);`
-      : `let e0 = idx * 2u;
+    v.dst === 'float16'
+      ? `let e0 = idx * 2u;
   if (e0 >= p.total) { return; }
   var hi = 0.0;
   if (e0 + 1u < p.total) { hi = value(e0 + 1u); }
-  dst[(p.outBase >> 1u) + idx] = pack2x16float(vec2<f32>(value(e0), hi));`;
+  dst[(p.outBase >> 1u) + idx] = pack2x16float(vec2<f32>(value(e0), hi));`
+      : wide
+        ? `if (idx * 4u >= p.total) { return; }
+  dst[(p.outBase >> 2u) + idx] = value(idx * 4u);`
+        : `if (idx >= p.total) { return; }
+  dst[p.outBase + idx] = value(idx);`;
   return /* wgsl */ `
 struct Params {
   inFrames: u32, inRows: u32, inCols: u32, channels: u32,
@@ -60,14 +74,15 @@ struct Params {
 
 var<private> bad: bool = false;
 
-fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_nan(x: ${T}) -> ${wide ? 'vec4<bool>' : 'bool'} { return (bitcast<${U}>(x) & ${U}(0x7fffffffu)) > ${U}(0x7f800000u); }
 
 fn table_weight(i: u32) -> f32 { return bitcast<f32>(table[i]); }
 
-fn load(i: u32) -> f32 { ${load} }
+fn load(i: u32) -> ${T} { ${load} }
 
-// Output element e of this pass (a chunk of frames, or of rows of one frame).
-fn value(e: u32) -> f32 {
+// Output element e of this pass (a chunk of frames, or of rows of one frame); with 4 lanes,
+// channels e .. e + 3.
+fn value(e: u32) -> ${T} {
   let ch = e % p.channels;
   let cell = e / p.channels;
   let c = cell % p.outCols;
@@ -80,7 +95,7 @@ fn value(e: u32) -> f32 {
   let fs = table[ft]; let fe = table[ft + 1u]; let fw = table[ft + 2u];
   let rs = table[rt]; let re = table[rt + 1u]; let rw = table[rt + 2u];
   let cs = table[ct]; let ce = table[ct + 1u]; let cw = table[ct + 2u];
-  var acc: f32 = 0.0;
+  var acc = ${T}(0.0);
   var first = true;
   for (var f = fs; f < fe; f = f + 1u) {
     let wf = table_weight(fw + (f - fs));
@@ -89,7 +104,7 @@ fn value(e: u32) -> f32 {
       let rowStart = ((f * p.inRows + i) * p.inCols) * p.channels - p.inOrigin;
       for (var j = cs; j < ce; j = j + 1u) {
         let x = load(rowStart + j * p.channels + ch);
-        if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { bad = true; }
+        if (${anyBad}((bitcast<${U}>(x) & ${U}(0x7f800000u)) == ${U}(0x7f800000u))) { bad = true; }
         ${accumulate}
       }
     }

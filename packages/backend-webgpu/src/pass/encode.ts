@@ -41,9 +41,11 @@ export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, pass
   let slot = 0;
   for (const { pass, tables, chunks } of planned) {
     const g = pass.geometry;
-    compute.setPipeline(res.pipeline({ src: g.src, dst: g.dst, op: pass.reduce }));
     const ins = elementBytes(g.src);
     const outs = elementBytes(g.dst);
+    // Four channels per invocation where every address stays a multiple of 4 floats.
+    const lanes = g.src === 'float32' && g.dst === 'float32' && g.channels % 4 === 0 && pass.srcByteOffset % 16 === 0 ? 4 : 1;
+    compute.setPipeline(res.pipeline({ src: g.src, dst: g.dst, op: pass.reduce, lanes }));
     for (const c of chunks) {
       const inByte = pass.srcByteOffset + c.inStart * ins;
       const inBind = Math.floor(inByte / 256) * 256;
@@ -73,7 +75,7 @@ export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, pass
           ],
         }),
       );
-      const invocations = g.dst === 'float32' ? c.count : Math.ceil(c.count / 2);
+      const invocations = g.dst === 'float32' ? c.count / lanes : Math.ceil(c.count / 2);
       const groups = Math.ceil(invocations / res.workgroupSize);
       const maxX = res.device.limits.maxComputeWorkgroupsPerDimension;
       const x = Math.min(groups, maxX);
