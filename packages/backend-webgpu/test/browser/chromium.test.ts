@@ -8,15 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../portable/cases.js';
-import { bundlePage, repoRoot } from './bundle.js';
+import { FIXTURE_DIR } from '../../../../testing/fixtures.js';
+import { bundlePage } from './bundle.js';
 import { chromiumPath, runPageInChromium, type PageRun } from './chromium.js';
 import { startServer, type StaticServer } from './server.js';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotPath = path.join(packageDir, 'test-artifacts', 'chromium.png');
-const fixturesDir = [process.env.MATRYOSHKA_FIXTURES, path.resolve(repoRoot, '../shared/fixtures/pytorch')].find(
-  (dir): dir is string => dir !== undefined && dir !== '' && existsSync(dir),
-);
+const fixturesDir = existsSync(FIXTURE_DIR) ? FIXTURE_DIR : undefined;
 
 const haveChromium = existsSync(chromiumPath);
 if (!haveChromium) {

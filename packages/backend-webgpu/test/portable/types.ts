@@ -1,16 +1,7 @@
+import type { FixtureCase } from '../../../../testing/fixtures.js';
 import type { WebGpuBackend, WebGpuBackendOptions } from '../../src/index.js';
 
-/** One PyTorch reference case of `shared/fixtures/pytorch/manifest.json`. */
-export interface FixtureCase {
-  name: string;
-  op: 'm3-floor' | 'avg-ceil' | 'adaptive-avg' | 'bilinear' | 'max-floor' | 'video-avg';
-  rows: number;
-  cols: number;
-  channels: number;
-  frames?: number;
-  input: string;
-  levels: Array<{ file: string; rows: number; cols: number; tokens: number; frames?: number; requested?: number; kernel?: number; temporalKernel?: number }>;
-}
+export type { FixtureCase };
 
 /**
  * What a host (vitest in Node on Dawn, or a page in Chromium) gives the portable suite. The

@@ -1,0 +1,63 @@
+// The PyTorch reference fixtures, for every package's tests (Node only; imports no package).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** One level of a PyTorch reference case (fields as in manifest.json; which are set depends on `op`). */
+export interface FixtureLevel {
+  file: string;
+  rows: number;
+  cols: number;
+  tokens: number;
+  frames?: number;
+  requested?: number;
+  kernel?: number;
+  temporalKernel?: number;
+}
+
+/** One case of `shared/fixtures/pytorch/manifest.json`. */
+export interface FixtureCase {
+  name: string;
+  op: 'm3-floor' | 'avg-ceil' | 'adaptive-avg' | 'bilinear' | 'max-floor' | 'video-avg';
+  rows: number;
+  cols: number;
+  channels: number;
+  frames?: number;
+  input: string;
+  levels: FixtureLevel[];
+}
+
+/**
+ * The PyTorch reference outputs live in the workspace's shared folder beside the repository
+ * (`../shared/fixtures/pytorch`), or where MATRYOSHKA_FIXTURES points. Missing fixtures fail the
+ * run: parity is not optional.
+ */
+export const FIXTURE_DIR =
+  process.env.MATRYOSHKA_FIXTURES ?? fileURLToPath(new URL('../../shared/fixtures/pytorch/', import.meta.url));
+
+export function loadManifest(): { generator: string; cases: FixtureCase[] } {
+  const path = `${FIXTURE_DIR}/manifest.json`;
+  if (!existsSync(path)) {
+    throw new Error(`PyTorch fixtures not found at ${path}; check out shared/ beside the repository or set MATRYOSHKA_FIXTURES`);
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as { generator: string; cases: FixtureCase[] };
+}
+
+export function loadFloats(file: string): Float32Array {
+  const bytes = readFileSync(`${FIXTURE_DIR}/${file}`);
+  // Copy into an aligned buffer (Node may pool small reads at odd offsets).
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** max |a − b| / max |b|: the parity measure of the issue (≤ 1e-5). */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    const d = Math.abs(actual[i]! - e);
+    if (!(d <= err)) err = d; // NaN-safe: a NaN difference becomes the error
+    scale = Math.max(scale, Math.abs(e));
+  }
+  return err / (scale || 1);
+}
