@@ -53,7 +53,7 @@ describe.skipIf(!haveChromium)('portable suite in headless Chromium (WebGPU, bui
         `[chromium] adapter: ${info?.adapter ?? '(none)'} (${info?.deviceSource ?? '?'})`,
         `[chromium] adapter features: ${info?.adapterFeatures?.join(', ') || '(none)'}`,
         `[chromium] device limits: maxStorageBufferBindingSize ${info?.maxStorageBufferBindingSize}, maxBufferSize ${info?.maxBufferSize}`,
-        `[chromium] ${passed}/${run.results.length} cases passed in ${run.wallMs.toFixed(0)} ms (browser start included); screenshot: ${path.relative(repoRoot, screenshotPath)}`,
+        `[chromium] ${passed}/${run.results.length} cases passed in ${run.wallMs.toFixed(0)} ms (browser start included); screenshot: ${path.relative(packageDir, screenshotPath)}`,
         ...run.results.map((r) => `[chromium]   ${r.ok ? 'pass' : 'FAIL'} ${r.name} (${r.ms.toFixed(0)} ms)${r.ok ? '' : `: ${r.error?.split('\n')[0]}`}`),
       ].join('\n'),
     );
