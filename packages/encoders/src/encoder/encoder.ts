@@ -1,0 +1,141 @@
+import { ErrorCode, MatryoshkaError, argumentError, describe, type TokenGrid } from '@matryoshka/core';
+import { loadImage, type ImageInput } from '../image/image-input.js';
+import type { Normalization } from '../image/presets.js';
+import { preprocessInto, type ImageSize, type TensorLayout } from '../image/preprocess.js';
+import type { InferenceSession, OrtRuntime } from '../runtime/ort.js';
+import type { ProviderAttempt } from '../runtime/session.js';
+import { outputToGrids, type GridLayout } from './output-layout.js';
+
+export interface EncoderInfo {
+  /** `'builtin:mobilenet_v2'`, the file path, or `'bytes'`. */
+  readonly source: string;
+  /** The execution provider the session runs on, and every provider tried before it (with why it failed). */
+  readonly executionProvider: string;
+  readonly providerAttempts: readonly ProviderAttempt[];
+  readonly input: { readonly name: string; readonly layout: TensorLayout; readonly size: ImageSize };
+  readonly output: { readonly name: string } & GridLayout;
+  readonly preprocessing: Normalization;
+  /** Images per `session.run` at most. */
+  readonly batchSize: number;
+}
+
+/** A vision encoder on ONNX Runtime: images in, one `TokenGrid` per image out. */
+export class Encoder implements EncoderInfo {
+  readonly source: string;
+  readonly executionProvider: string;
+  readonly providerAttempts: readonly ProviderAttempt[];
+  readonly input: EncoderInfo['input'];
+  readonly output: EncoderInfo['output'];
+  readonly preprocessing: Normalization;
+  readonly batchSize: number;
+  /** A fixed batch dimension of the model's input (inputs are padded up to it), else undefined. */
+  private readonly fixedBatch: number | undefined;
+  private session: InferenceSession | undefined;
+
+  constructor(
+    private readonly ort: OrtRuntime,
+    session: InferenceSession,
+    info: EncoderInfo & { readonly fixedBatch?: number },
+  ) {
+    this.session = session;
+    this.source = info.source;
+    this.executionProvider = info.executionProvider;
+    this.providerAttempts = info.providerAttempts;
+    this.input = info.input;
+    this.output = info.output;
+    this.preprocessing = info.preprocessing;
+    this.batchSize = info.batchSize;
+    this.fixedBatch = info.fixedBatch;
+  }
+
+  get disposed(): boolean {
+    return this.session === undefined;
+  }
+
+  /**
+   * Decodes, resizes and normalizes each image (see `preprocessing`), runs them in batches of up to
+   * `batchSize`, and returns one grid per image, in order.
+   */
+  encode(image: ImageInput): Promise<TokenGrid>;
+  encode(images: readonly ImageInput[]): Promise<TokenGrid[]>;
+  async encode(images: ImageInput | readonly ImageInput[]): Promise<TokenGrid | TokenGrid[]> {
+    this.live();
+    const many = Array.isArray(images);
+    const list = (many ? images : [images]) as readonly ImageInput[];
+    if (many && list.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'images', 'expected at least one image, got an empty array');
+    const { width, height } = this.input.size;
+    const perImage = 3 * width * height;
+    const grids: TokenGrid[] = [];
+    for (let start = 0; start < list.length; start += this.batchSize) {
+      const chunk = list.slice(start, start + this.batchSize);
+      const pixels = new Float32Array(chunk.length * perImage);
+      const decoded = await Promise.all(chunk.map((img, i) => loadImage(img, many ? `images[${start + i}]` : 'image')));
+      decoded.forEach((raw, i) => preprocessInto(raw, this.input.size, this.preprocessing, this.input.layout, pixels, i * perImage, many ? `images[${start + i}]` : 'image'));
+      grids.push(...(await this.encodePixels(pixels, chunk.length)));
+    }
+    return many ? grids : grids[0]!;
+  }
+
+  /**
+   * Runs already preprocessed pixels: `count` images as float32 in the input's layout and size
+   * (`[count, 3, H, W]` or `[count, H, W, 3]`), in one run (padded up to a fixed batch size).
+   */
+  async encodePixels(pixels: Float32Array, count = 1): Promise<TokenGrid[]> {
+    const session = this.live();
+    const { width, height } = this.input.size;
+    const perImage = 3 * width * height;
+    if (!(pixels instanceof Float32Array)) throw argumentError(ErrorCode.InvalidArgument, 'pixels', `expected a Float32Array, got ${describe(pixels)}`);
+    if (!Number.isSafeInteger(count) || count < 1 || pixels.length !== count * perImage) {
+      throw argumentError(
+        ErrorCode.ShapeMismatch,
+        'pixels',
+        `the encoder takes ${width}×${height}×3 values per image (${perImage}); ${count} image(s) need ${count * perImage}, got ${pixels.length}`,
+      );
+    }
+    const batch = this.fixedBatch ?? count;
+    if (batch < count) {
+      const out: TokenGrid[] = [];
+      for (let i = 0; i < count; i += batch) out.push(...(await this.encodePixels(pixels.slice(i * perImage, Math.min(count, i + batch) * perImage), Math.min(batch, count - i))));
+      return out;
+    }
+    const input = batch === count ? pixels : padded(pixels, batch * perImage);
+    const dims = this.input.layout === 'nchw' ? [batch, 3, height, width] : [batch, height, width, 3];
+    let result: Awaited<ReturnType<InferenceSession['run']>>;
+    try {
+      result = await session.run({ [this.input.name]: new this.ort.Tensor('float32', input, dims) }, [this.output.name]);
+    } catch (cause) {
+      throw new MatryoshkaError(ErrorCode.DeviceError, `the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+    const tensor = result[this.output.name]!;
+    if (!(tensor.data instanceof Float32Array)) {
+      throw argumentError(ErrorCode.InvalidArgument, 'options.output', `output ${this.output.name} is ${tensor.type}, not float32 features`);
+    }
+    return outputToGrids(tensor.data, tensor.dims, this.output, `output ${this.output.name}`).slice(0, count);
+  }
+
+  /** Releases the ONNX Runtime session; later calls reject with `DISPOSED`. */
+  async dispose(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.release();
+  }
+
+  [Symbol.dispose](): void {
+    void this.dispose().catch(() => undefined);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  private live(): InferenceSession {
+    if (this.session === undefined) throw new MatryoshkaError(ErrorCode.Disposed, 'this encoder was disposed');
+    return this.session;
+  }
+}
+
+function padded(data: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(data);
+  return out;
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { CaughtMatryoshkaError } from '../../../testing/expect-error.js';
+
+export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+export const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(name)));
+export const PHOTOS = ['chelsea.png', 'coffee.png', 'rocket.jpg'] as const;
+
+/** A fresh cache folder per test file, so tests never touch ~/.cache. */
+export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `matryoshka-${prefix}-`));
+
+/** Largest absolute difference over the largest magnitude of the reference. */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return diff / scale;
+}
+
+/** The async twin of testing/expect-error.ts: `promise` rejects with a MatryoshkaError with this code and argument. */
+export async function expectRejection(promise: Promise<unknown>, code: string, argument?: string): Promise<CaughtMatryoshkaError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected a MatryoshkaError').toBeInstanceOf(Error);
+  const error = caught as CaughtMatryoshkaError;
+  expect(error.name, String(error)).toBe('MatryoshkaError');
+  expect(error.code, error.message).toBe(code);
+  if (argument !== undefined) {
+    expect(error.argument).toBe(argument);
+    expect(error.message).toContain(argument);
+  }
+  return error;
+}
