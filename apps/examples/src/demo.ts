@@ -1,100 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  POOLING_MODES,
   anyresTokenCount,
   isMatryoshkaError,
   listBackends,
-  planLevels,
   selectBackend,
   type PoolingMode,
+  type TokenPyramid,
 } from '@matryoshka/core';
-import '@matryoshka/pooling'; // registers the cpu backend
-import { demoFeatureGrid } from './feature-grid.js';
+import '@matryoshka/pooling'; // registers 'cpu'
+import '@matryoshka/backend-webgpu'; // registers 'webgpu' (used when a WebGPU adapter exists)
+import { loadEncoder } from '@matryoshka/encoders';
+
+export const DEFAULT_IMAGES = ['chelsea.png', 'coffee.png', 'rocket.jpg'].map((f) => fileURLToPath(new URL(`../images/${f}`, import.meta.url)));
 
 export interface DemoOptions {
-  rows: number;
-  cols: number;
-  channels: number;
+  images: string[];
   scales: number[];
   mode: PoolingMode;
+  /** A backend name, or the best available when absent. */
   backend?: string;
 }
 
+export interface DemoResult {
+  lines: string[];
+  backend: string;
+  pyramids: TokenPyramid[];
+}
+
 /**
- * The main command: plans nested token levels, builds the pyramid of a feature grid on the best
- * available backend (saying which and why), and prints what each level costs and keeps.
- * Returns the printed lines so the tests can check them.
+ * The main command: encodes photos with the offline default encoder (an ImageNet MobileNetV2,
+ * 384×384 → 24×24×576 tokens), builds each image's pyramid on the best available backend (saying
+ * which and why), and prints what every level costs. Returns what it printed and the pyramids.
  */
-export async function runDemo(options: DemoOptions, print: (line: string) => void = console.log): Promise<string[]> {
+export async function runDemo(options: DemoOptions, print: (line: string) => void = console.log): Promise<DemoResult> {
   const lines: string[] = [];
   const say = (line = '') => {
     lines.push(line);
     print(line);
   };
-  const grid = demoFeatureGrid(options.rows, options.cols, options.channels);
-  say(`Matryoshka: nested visual tokens for a ${grid.rows}×${grid.cols}×${grid.channels} feature grid (mode '${options.mode}')`);
-  say('Input: the embedded demo grid (smooth synthetic features; the image encoder is not wired in yet).');
-  say();
+  for (const image of options.images) {
+    if (!existsSync(image)) throw new Error(`no such image: ${image}`);
+  }
 
   say('Backends:');
   for (const b of await listBackends()) say(`  ${b.name.padEnd(8)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
   const { backend, skipped } = await selectBackend(options.backend);
-  say(`Using '${backend.name}'${skipped.length > 0 ? ` (passed over: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}.`);
+  say(`Pooling on '${backend.name}'${skipped.length > 0 ? ` (passed over: ${skipped.map((s) => s.name).join(', ')})` : ''}.`);
   say();
 
-  const request = { scales: options.scales, mode: options.mode };
-  const start = performance.now();
-  const pyramid = await backend.buildPyramid(grid, request);
-  const levels = (await pyramid.read()).levels;
-  const first = performance.now() - start;
-  const warm = await medianMs(async () => (await backend.buildPyramid(grid, request)).dispose(), 20);
-  say(`Pyramid built in ${first.toFixed(2)} ms (first call, one-time setup included); ${warm.toFixed(3)} ms warm (median of 20 after 20 warm-up calls). Levels:`);
-  say(row(['requested', 'grid', 'tokens', 'kernel', 'share of full', '2×2 anyres seq.', 'mean |value|']));
-  const full = grid.rows * grid.cols;
-  for (const level of levels) {
-    const p = level.plan;
-    const anyres = anyresTokenCount({ level: p, crops: { rows: 2, cols: 2 } }).total;
-    let meanAbs = 0;
-    for (const v of level.data) meanAbs += Math.abs(v);
-    meanAbs /= level.data.length;
-    say(row([String(p.requested), `${p.rows}×${p.cols}`, String(p.tokens), p.kernel === null ? '–' : String(p.kernel), `${((100 * p.tokens) / full).toFixed(1)}%`, String(anyres), meanAbs.toFixed(4)]));
-  }
-  pyramid.dispose();
+  let t = performance.now();
+  const encoder = await loadEncoder();
+  say(`Encoder: the offline default (ImageNet MobileNetV2, block_13_expand_relu, 384×384 → 24×24×576) on ${encoder.executionProvider}, ready in ${(performance.now() - t).toFixed(0)} ms.`);
   say();
 
-  say('The same scales in every mode (tokens per image):');
-  for (const mode of POOLING_MODES) {
-    try {
-      say(`  ${mode.padEnd(9)} ${planLevels(grid, { scales: options.scales, mode }).map((l) => l.tokens).join(' / ')}`);
-    } catch (error) {
-      say(`  ${mode.padEnd(9)} not possible: ${(error as Error).message}`);
+  const pyramids: TokenPyramid[] = [];
+  try {
+    say(row(['image', 'encode ms', 'pyramid ms', ...options.scales.map((s) => `${s}→`)]));
+    for (const image of options.images) {
+      t = performance.now();
+      const grid = await encoder.encode(image);
+      const encodeMs = performance.now() - t;
+      t = performance.now();
+      const gpuOrCpu = await backend.buildPyramid(grid, { scales: options.scales, mode: options.mode });
+      const pyramid = await gpuOrCpu.read();
+      gpuOrCpu.dispose();
+      const pyramidMs = performance.now() - t;
+      pyramids.push(pyramid);
+      say(row([path.basename(image), encodeMs.toFixed(1), pyramidMs.toFixed(2), ...pyramid.levels.map((l) => `${l.plan.tokens} (${l.rows}×${l.cols})`)]));
     }
+  } finally {
+    await encoder.dispose();
   }
-  return lines;
+  say();
+
+  const first = pyramids[0]!;
+  say('Tokens per image at each level: one 24×24 grid, and a LLaVA-NeXT 2×2 anyres layout (crops + base image + newline tokens):');
+  say(`  ${first.levels.map((l) => `${l.plan.tokens} / ${anyresTokenCount({ level: l, crops: { rows: 2, cols: 2 } }).total}`).join('   ')}`);
+  say('How much of each image the coarse levels keep (cosine similarity of every level, upsampled, with the full grid):');
+  for (const [i, p] of pyramids.entries()) say(`  ${path.basename(options.images[i]!).padEnd(12)} ${p.levels.map((l) => `${l.plan.tokens}: ${similarity(p.levels[0]!, l).toFixed(3)}`).join('  ')}`);
+  return { lines, backend: backend.name, pyramids };
 }
 
-/** Median time of `times` runs after as many warm-up runs (the first ones grow the heap). */
-async function medianMs(run: () => Promise<void>, times: number): Promise<number> {
-  for (let i = 0; i < times; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
+/** Mean cosine similarity between each full-grid token and the coarse token covering it. */
+function similarity(full: TokenPyramid['levels'][number], level: TokenPyramid['levels'][number]): number {
+  const C = full.channels;
+  let total = 0;
+  for (let r = 0; r < full.rows; r++) {
+    for (let c = 0; c < full.cols; c++) {
+      const a = (r * full.cols + c) * C;
+      const lr = Math.min(level.rows - 1, Math.floor((r * level.rows) / full.rows));
+      const lc = Math.min(level.cols - 1, Math.floor((c * level.cols) / full.cols));
+      const b = (lr * level.cols + lc) * C;
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let k = 0; k < C; k++) {
+        const x = full.data[a + k]!;
+        const y = level.data[b + k]!;
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+      }
+      total += na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
   }
-  return samples.sort((a, b) => a - b)[times >> 1]!;
+  return total / (full.rows * full.cols);
 }
 
 function row(cells: string[]): string {
-  const widths = [10, 7, 7, 7, 14, 16, 13];
-  return '  ' + cells.map((c, i) => c.padStart(widths[i] ?? 8)).join(' ');
+  return '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(i < 3 ? 10 : 11))).join(' ');
 }
 
 function parseCli(argv: string[]): DemoOptions {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
-      grid: { type: 'string', default: '24x24x1024' },
       scales: { type: 'string', default: '576,144,36,9,1' },
       mode: { type: 'string', default: 'm3' },
       backend: { type: 'string' },
@@ -102,14 +126,11 @@ function parseCli(argv: string[]): DemoOptions {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run demo -- [--grid ROWSxCOLSxCHANNELS] [--scales 576,144,36,9,1] [--mode m3|ceil|adaptive|bilinear] [--backend NAME]');
+    console.log('Usage: npm run demo -- [IMAGE.png|jpg ...] [--scales 576,144,36,9,1] [--mode m3|ceil|adaptive|bilinear] [--backend cpu|webgpu]');
     process.exit(0);
   }
-  const [rows, cols, channels] = values.grid.split('x').map(Number);
   return {
-    rows: rows!,
-    cols: cols!,
-    channels: channels!,
+    images: positionals.length > 0 ? positionals.map((p) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p)) : DEFAULT_IMAGES,
     scales: values.scales.split(',').map(Number),
     mode: values.mode as PoolingMode,
     ...(values.backend === undefined ? {} : { backend: values.backend }),
@@ -119,7 +140,7 @@ function parseCli(argv: string[]): DemoOptions {
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
 if (isMain) {
   runDemo(parseCli(process.argv.slice(2))).catch((error: unknown) => {
-    console.error(isMatryoshkaError(error) ? `Error (${error.code}): ${error.message}` : error);
+    console.error(isMatryoshkaError(error) ? `Error (${error.code}): ${error.message}` : `Error: ${(error as Error).message}`);
     process.exit(1);
   });
 }
