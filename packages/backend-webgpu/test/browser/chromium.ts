@@ -11,10 +11,12 @@ import type { CaseResult, PageInfo, PageState } from './protocol.js';
 /** Debian's `chromium` package; override with MATRYOSHKA_CHROMIUM. */
 export const chromiumPath = process.env.MATRYOSHKA_CHROMIUM ?? '/usr/bin/chromium';
 
+// SwiftShader unless MATRYOSHKA_WEBGPU_REAL=1 (scripts/gpu-check.sh on a machine with a GPU).
+const adapterArgs = process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? ['--enable-features=Vulkan'] : ['--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+
 export const chromiumArgs = [
   '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
+  ...adapterArgs,
   '--no-sandbox',
   '--disable-quic',
   '--no-first-run',
