@@ -38,67 +38,82 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
   const plans = planLevels(shape, options);
   const schedule = scheduleLevels(shape, plans);
 
-  const inBuffer = src.kind === 'gpu' ? src.buffer : res.upload('input', src.grid.data, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
-  const inOffset = src.kind === 'gpu' ? src.byteOffset : 0;
-  const C = shape.channels;
-  const frameWindows = unit(shape.frames);
-  const levels: GpuLevel[] = plans.map((plan) => {
-    const count = shape.frames * plan.rows * plan.cols * C;
-    const byteLength = count * (outType === 'float32' ? 4 : 2);
-    return Object.freeze({ plan, frames: shape.frames, rows: plan.rows, cols: plan.cols, channels: C, dtype: outType, byteLength, buffer: res.createBuffer(`level ${plan.requested}`, byteLength, LEVEL_USAGE) });
-  });
-  const flag = res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
-
-  // Each step writes into the first level that asked for its kernel.
-  const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
-  const passes: PassSpec[] = [];
-  const fromInput = (windows: { rows: readonly AxisWindow[]; cols: readonly AxisWindow[] }, dst: GPUBuffer): PassSpec => ({
-    geometry: { channels: C, input: shape, windows: { frames: frameWindows, ...windows }, src: src.dtype, dst: outType },
-    reduce: 'average',
-    src: inBuffer,
-    srcByteOffset: inOffset,
-    dst,
-  });
-  schedule.steps.forEach((step, s) => {
-    const dst = levels[owner[s]!]!.buffer;
-    if (step.source < 0) {
-      passes.push(fromInput(stepWindows(step), dst));
-    } else {
-      const parent = levels[owner[step.source]!]!;
-      passes.push({
-        geometry: { channels: C, input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols }, windows: { frames: frameWindows, ...stepWindows(step) }, src: outType, dst: outType },
-        reduce: 'average',
-        src: parent.buffer,
-        srcByteOffset: 0,
-        dst,
-      });
-    }
-  });
-  const copies: Array<{ from: GPUBuffer; fromOffset: number; to: GpuLevel }> = [];
-  schedule.levels.forEach((source, i) => {
-    const level = levels[i]!;
-    if (source.kind === 'separable') passes.push(fromInput(level.plan.windows, level.buffer));
-    else if (source.kind === 'step' && owner[source.step] !== i) copies.push({ from: levels[owner[source.step]!]!.buffer, fromOffset: 0, to: level });
-    else if (source.kind === 'identity') {
-      // A plain copy where nothing needs checking on the GPU (CPU input is checked below);
-      // otherwise a pass of unit windows, which converts the type and flags NaN/Infinity.
-      if (src.dtype === outType && (src.kind === 'cpu' || nonFinite === 'propagate')) copies.push({ from: inBuffer, fromOffset: inOffset, to: level });
-      else passes.push(fromInput({ rows: unit(shape.rows), cols: unit(shape.cols) }, level.buffer));
-    }
-  });
-
-  const encoder = res.device.createCommandEncoder({ label: 'matryoshka pyramid' });
-  const scratch = encodePasses(res, encoder, passes, flag);
-  for (const c of copies) encoder.copyBufferToBuffer(c.from, c.fromOffset, c.to.buffer, 0, Math.ceil(c.to.byteLength / 4) * 4);
-  res.device.queue.submit([encoder.finish()]);
-  // Destroying after submit is safe: the queue keeps them until the submitted work is done.
-  for (const b of scratch) res.destroy(b);
-  if (src.kind === 'cpu') res.destroy(inBuffer);
-  if (src.kind === 'cpu' && nonFinite === 'reject' && schedule.levels.some((l) => l.kind === 'identity')) {
-    // The identity level is a copy, which no kernel inspects: check it here, on the CPU copy.
-    checkIdentity(src.grid.data, flag, res);
+  const owned: GPUBuffer[] = [];
+  const own = (b: GPUBuffer): GPUBuffer => {
+    owned.push(b);
+    return b;
+  };
+  try {
+    return encodeAndSubmit();
+  } catch (error) {
+    // Nothing of a failed call stays on the device (e.g. a pass that cannot be split to fit).
+    for (const b of owned) res.destroy(b);
+    throw error;
   }
-  return createWebGpuPyramid(res, levels, flag, { mode: plans[0]!.mode, nonFinite, checkDevice });
+
+  function encodeAndSubmit(): WebGpuPyramid {
+    const inBuffer = src.kind === 'gpu' ? src.buffer : own(res.upload('input', src.grid.data, BufferUsage.STORAGE | BufferUsage.COPY_SRC));
+    const inOffset = src.kind === 'gpu' ? src.byteOffset : 0;
+    const C = shape.channels;
+    const frameWindows = unit(shape.frames);
+    const levels: GpuLevel[] = plans.map((plan) => {
+      const count = shape.frames * plan.rows * plan.cols * C;
+      const byteLength = count * (outType === 'float32' ? 4 : 2);
+      return Object.freeze({ plan, frames: shape.frames, rows: plan.rows, cols: plan.cols, channels: C, dtype: outType, byteLength, buffer: own(res.createBuffer(`level ${plan.requested}`, byteLength, LEVEL_USAGE)) });
+    });
+    const flag = own(res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST));
+
+    // Each step writes into the first level that asked for its kernel.
+    const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
+    const passes: PassSpec[] = [];
+    const fromInput = (windows: { rows: readonly AxisWindow[]; cols: readonly AxisWindow[] }, dst: GPUBuffer): PassSpec => ({
+      geometry: { channels: C, input: shape, windows: { frames: frameWindows, ...windows }, src: src.dtype, dst: outType },
+      reduce: 'average',
+      src: inBuffer,
+      srcByteOffset: inOffset,
+      dst,
+    });
+    schedule.steps.forEach((step, s) => {
+      const dst = levels[owner[s]!]!.buffer;
+      if (step.source < 0) {
+        passes.push(fromInput(stepWindows(step), dst));
+      } else {
+        const parent = levels[owner[step.source]!]!;
+        passes.push({
+          geometry: { channels: C, input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols }, windows: { frames: frameWindows, ...stepWindows(step) }, src: outType, dst: outType },
+          reduce: 'average',
+          src: parent.buffer,
+          srcByteOffset: 0,
+          dst,
+        });
+      }
+    });
+    const copies: Array<{ from: GPUBuffer; fromOffset: number; to: GpuLevel }> = [];
+    schedule.levels.forEach((source, i) => {
+      const level = levels[i]!;
+      if (source.kind === 'separable') passes.push(fromInput(level.plan.windows, level.buffer));
+      else if (source.kind === 'step' && owner[source.step] !== i) copies.push({ from: levels[owner[source.step]!]!.buffer, fromOffset: 0, to: level });
+      else if (source.kind === 'identity') {
+        // A plain copy where nothing needs checking on the GPU (CPU input is checked below);
+        // otherwise a pass of unit windows, which converts the type and flags NaN/Infinity.
+        if (src.dtype === outType && (src.kind === 'cpu' || nonFinite === 'propagate')) copies.push({ from: inBuffer, fromOffset: inOffset, to: level });
+        else passes.push(fromInput({ rows: unit(shape.rows), cols: unit(shape.cols) }, level.buffer));
+      }
+    });
+
+    const encoder = res.device.createCommandEncoder({ label: 'matryoshka pyramid' });
+    const scratch = encodePasses(res, encoder, passes, flag);
+    for (const c of copies) encoder.copyBufferToBuffer(c.from, c.fromOffset, c.to.buffer, 0, Math.ceil(c.to.byteLength / 4) * 4);
+    res.device.queue.submit([encoder.finish()]);
+    // Destroying after submit is safe: the queue keeps them until the submitted work is done.
+    for (const b of scratch) res.destroy(b);
+    if (src.kind === 'cpu') res.destroy(inBuffer);
+    if (src.kind === 'cpu' && nonFinite === 'reject' && schedule.levels.some((l) => l.kind === 'identity')) {
+      // The identity level is a copy, which no kernel inspects: check it here, on the CPU copy.
+      checkIdentity(src.grid.data, flag, res);
+    }
+    return createWebGpuPyramid(res, levels, flag, { mode: plans[0]!.mode, nonFinite, checkDevice });
+  }
 }
 
 /** Windows of a block step: `m` source cells each, weighted by the input cells they stand for. */

@@ -51,22 +51,29 @@ export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuI
   const inBuffer = src.kind === 'gpu' ? src.buffer : res.upload('input', src.grid.data, BufferUsage.STORAGE);
   const out = res.createBuffer(`${op} output`, byteLength, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
   const flag = res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
-  const encoder = res.device.createCommandEncoder({ label: `matryoshka ${op}` });
-  const scratch = encodePasses(
-    res,
-    encoder,
-    [
-      {
-        geometry: { channels: C, input: plan.input, windows: plan.windows, src: src.dtype, dst: outType },
-        reduce: plan.reduce,
-        src: inBuffer,
-        srcByteOffset: src.kind === 'gpu' ? src.byteOffset : 0,
-        dst: out,
-      },
-    ],
-    flag,
-  );
-  res.device.queue.submit([encoder.finish()]);
+  let scratch: GPUBuffer[];
+  try {
+    const encoder = res.device.createCommandEncoder({ label: `matryoshka ${op}` });
+    scratch = encodePasses(
+      res,
+      encoder,
+      [
+        {
+          geometry: { channels: C, input: plan.input, windows: plan.windows, src: src.dtype, dst: outType },
+          reduce: plan.reduce,
+          src: inBuffer,
+          srcByteOffset: src.kind === 'gpu' ? src.byteOffset : 0,
+          dst: out,
+        },
+      ],
+      flag,
+    );
+    res.device.queue.submit([encoder.finish()]);
+  } catch (error) {
+    // Nothing of a failed call stays on the device (e.g. a pass that cannot be split to fit).
+    for (const b of src.kind === 'cpu' ? [inBuffer, out, flag] : [out, flag]) res.destroy(b);
+    throw error;
+  }
   for (const b of scratch) res.destroy(b);
   if (src.kind === 'cpu') res.destroy(inBuffer);
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isMatryoshkaError, planLevels, poolOutputSize, tokenGrid, type PoolingMode, type TokenGrid } from '@matryoshka/core';
 import { avgPool2d, buildPyramid } from '../src/index.js';
-import { gridArb, scaleFor } from './arbitraries.js';
+import { gridArb, scaleFor, seededData } from './arbitraries.js';
 import { relativeError } from './fixtures.js';
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
@@ -30,6 +30,19 @@ describe('pyramid properties', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('the WebAssembly kernels match the reference on batches that span several chunks and slabs', () => {
+    // 64 small frames: several frames per slab and per chunk; 3 large frames: bands of rows.
+    for (const [frames, rows, channels] of [[64, 24, 16], [3, 27, 1100]] as const) {
+      const grid = tokenGrid(seededData(frames * rows * rows * channels, frames), { frames, rows, cols: rows, channels });
+      for (const mode of ['m3', 'ceil'] as const) {
+        const scales = [rows * rows, 144, 36, 9, 1];
+        const js = buildPyramid(grid, { scales, mode, kernels: 'js' });
+        const wasm = buildPyramid(grid, { scales, mode, kernels: 'wasm' });
+        js.levels.forEach((level, i) => expect(relativeError(wasm.levels[i]!.data, level.data)).toBeLessThanOrEqual(1e-5));
+      }
+    }
   });
 
   it('chained pooling (the one-pass pyramid) equals direct pooling of every level', () => {

@@ -201,6 +201,14 @@ export const cases: PortableCase[] = [
       } finally {
         small.dispose();
       }
+      // 1 KiB bindings cannot hold one row of 24×64 values: a clear error, and nothing left behind.
+      const tiny = await ctx.createBackend({ maxBindingBytes: 1024 });
+      try {
+        await assertRejects(tiny.buildPyramid(grid(rnd, { frames: 1, rows: 24, cols: 24, channels: 64 })), 'SHAPE_MISMATCH', 'unsplittable pass');
+        check(tiny.liveBuffers === 0, `a failed pyramid left ${tiny.liveBuffers} GPU buffers`);
+      } finally {
+        tiny.dispose();
+      }
       // 80 KiB bindings: runs of two whole frames per dispatch.
       const medium = await ctx.createBackend({ maxBindingBytes: 80 * 1024 });
       try {
