@@ -1,0 +1,86 @@
+/** A point of the plot, in tokens and accuracy. */
+export interface PlotPoint {
+  readonly tokens: number;
+  readonly accuracy: number;
+}
+
+export interface PlotInput {
+  readonly title: string;
+  /** Fixed scales, joined by a line, each labelled with its scale. */
+  readonly fixed: readonly (PlotPoint & { readonly scale: number })[];
+  /** The oracle: one marked point. */
+  readonly oracle?: PlotPoint | undefined;
+  /** The predictor's threshold curve as τ varies. */
+  readonly curve?: readonly PlotPoint[] | undefined;
+  /** The budgeted allocation at each fixed scale's tokens. */
+  readonly budget?: readonly PlotPoint[] | undefined;
+}
+
+const W = 640;
+const H = 420;
+const M = { left: 64, right: 24, top: 40, bottom: 56 };
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const f = (x: number): string => (Math.round(x * 10) / 10).toString();
+
+/**
+ * Accuracy against tokens (log scale), written as an SVG string by hand: fixed scales, the
+ * oracle point, and the predictor's curve and budgeted points when given. No dependencies, no DOM.
+ */
+export function renderPlot(input: PlotInput): string {
+  const all = [...input.fixed, ...(input.curve ?? []), ...(input.budget ?? []), ...(input.oracle ? [input.oracle] : [])];
+  const tokens = all.map((p) => p.tokens).filter((t) => t > 0);
+  const lo = Math.log2(Math.min(...tokens, 1));
+  const hi = Math.max(Math.log2(Math.max(...tokens, 2)), lo + 1);
+  const accs = all.map((p) => p.accuracy);
+  const yLo = Math.max(0, Math.floor((Math.min(...accs) - 0.05) * 10) / 10);
+  const yHi = Math.min(1, Math.ceil((Math.max(...accs) + 0.05) * 10) / 10);
+  const x = (t: number): number => M.left + ((Math.log2(Math.max(t, 2 ** lo)) - lo) / (hi - lo)) * (W - M.left - M.right);
+  const y = (a: number): number => H - M.bottom - ((a - yLo) / (yHi - yLo || 1)) * (H - M.top - M.bottom);
+  const path = (ps: readonly PlotPoint[]): string => ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${f(x(p.tokens))},${f(y(p.accuracy))}`).join(' ');
+
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(input.title)}</text>`);
+  // Axes, with a tick at every power of two and every tenth of accuracy.
+  out.push(`<g stroke="#999" fill="none"><path d="M${M.left},${M.top} V${H - M.bottom} H${W - M.right}"/></g>`);
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
+    const tx = f(x(2 ** e));
+    out.push(`<line x1="${tx}" y1="${H - M.bottom}" x2="${tx}" y2="${H - M.bottom + 5}" stroke="#999"/><text x="${tx}" y="${H - M.bottom + 18}" text-anchor="middle">${2 ** e}</text>`);
+  }
+  for (let a = yLo; a <= yHi + 1e-9; a += 0.1) {
+    const ty = f(y(a));
+    out.push(`<line x1="${M.left - 5}" y1="${ty}" x2="${W - M.right}" y2="${ty}" stroke="#eee"/><text x="${M.left - 8}" y="${ty}" text-anchor="end" dominant-baseline="middle">${Math.round(a * 100)}%</text>`);
+  }
+  out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">mean visual tokens per sample (log scale)</text>`);
+  out.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
+
+  const legend: [string, string][] = [['#1f77b4', 'fixed scale']];
+  out.push(`<path d="${path(input.fixed)}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);
+  for (const p of input.fixed) {
+    out.push(`<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="4" fill="#1f77b4"><title>${p.scale} tokens: ${(100 * p.accuracy).toFixed(1)}%</title></circle>`);
+    out.push(`<text x="${f(x(p.tokens))}" y="${f(y(p.accuracy) + 16)}" text-anchor="middle" fill="#1f77b4">${p.scale}</text>`);
+  }
+  if (input.curve && input.curve.length > 0) {
+    const sorted = [...input.curve].sort((a, b) => a.tokens - b.tokens);
+    out.push(`<path d="${path(sorted)}" fill="none" stroke="#2ca02c" stroke-width="2"/>`);
+    legend.push(['#2ca02c', 'predictor (threshold τ)']);
+  }
+  if (input.budget && input.budget.length > 0) {
+    for (const p of input.budget) out.push(`<rect x="${f(x(p.tokens) - 4)}" y="${f(y(p.accuracy) - 4)}" width="8" height="8" fill="#ff7f0e"/>`);
+    legend.push(['#ff7f0e', 'predictor (budgeted)']);
+  }
+  if (input.oracle) {
+    const ox = x(input.oracle.tokens);
+    const oy = y(input.oracle.accuracy);
+    out.push(`<path d="M${f(ox)},${f(oy - 7)} L${f(ox + 6)},${f(oy + 5)} L${f(ox - 6)},${f(oy + 5)} Z" fill="#d62728"><title>oracle: ${(100 * input.oracle.accuracy).toFixed(1)}% at ${input.oracle.tokens.toFixed(1)} tokens</title></path>`);
+    legend.push(['#d62728', 'oracle']);
+  }
+  legend.forEach(([color, label], i) => {
+    const ly = M.top + 8 + i * 16;
+    out.push(`<rect x="${W - M.right - 170}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${W - M.right - 155}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@matryoshka/core';
+import { allocateBudget, chooseScale } from '../src/index.js';
+import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+
+/** Every assignment, for checking the DP on small cases. */
+function bruteForce(p: number[][], cost: (i: number, j: number) => number, budget: number): number {
+  let best = -Infinity;
+  const m = p[0]!.length;
+  const walk = (i: number, spent: number, value: number): void => {
+    if (spent > budget) return;
+    if (i === p.length) {
+      best = Math.max(best, value);
+      return;
+    }
+    for (let j = 0; j < m; j++) walk(i + 1, spent + cost(i, j), value + p[i]![j]!);
+  };
+  walk(0, 0, 0);
+  return best;
+}
+
+const problem = fc
+  .record({ n: fc.integer({ min: 1, max: 7 }), costs: fc.uniqueArray(fc.constantFrom(1, 4, 9, 16, 36, 64, 144), { minLength: 1, maxLength: 4 }) })
+  .chain(({ n, costs }) => {
+    const sorted = [...costs].sort((a, b) => a - b);
+    return fc.record({
+      costs: fc.constant(sorted),
+      p: fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: sorted.length, maxLength: sorted.length }), { minLength: n, maxLength: n }),
+      budget: fc.integer({ min: n * sorted[0]!, max: n * sorted.at(-1)! + 10 }),
+    });
+  });
+
+describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
+  it('never exceeds the budget and beats or ties every uniform scale that fits (property)', () => {
+    fc.assert(
+      fc.property(problem, ({ p, costs, budget }) => {
+        const a = allocateBudget(p, costs, budget);
+        expect(a.tokens).toBeLessThanOrEqual(budget);
+        expect(a.tokens).toBe(Array.from(a.choices).reduce((s, j) => s + costs[j]!, 0));
+        costs.forEach((c, j) => {
+          if (c * p.length > budget) return;
+          const uniform = p.reduce((s, row) => s + row[j]!, 0);
+          expect(a.expectedCorrect).toBeGreaterThanOrEqual(uniform - 1e-12);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is optimal: matches brute force on small cases, with per-sample costs too', () => {
+    fc.assert(
+      fc.property(problem, fc.integer({ min: 0, max: 3 }), ({ p, costs, budget }, extra) => {
+        const perSample = p.map((_, i) => costs.map((c) => c + ((i * extra) % 3)));
+        const minimum = perSample.reduce((s, row) => s + Math.min(...row), 0);
+        const b = Math.max(budget, minimum);
+        const a = allocateBudget(p, perSample, b);
+        expect(a.tokens).toBeLessThanOrEqual(b);
+        expect(a.expectedCorrect).toBeCloseTo(bruteForce(p, (i, j) => perSample[i]![j]!, b), 9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a worked case: spends where it pays', () => {
+    // Sample 0 is easy (right at 1 token), sample 1 needs 36; 37 tokens buy both.
+    const a = allocateBudget([[0.9, 0.9, 0.95], [0.1, 0.2, 0.9]], [1, 9, 36], 37);
+    expect(Array.from(a.choices)).toEqual([0, 2]);
+    expect(a.tokens).toBe(37);
+    expect(a.expectedCorrect).toBeCloseTo(1.8, 12);
+    // ties go to fewer tokens
+    expect(Array.from(allocateBudget([[0.5, 0.5]], [1, 9], 100).choices)).toEqual([0]);
+  });
+
+  it('rejects budgets that cannot serve the batch, and bad input', () => {
+    const e = expectMatryoshkaError(() => allocateBudget([[0.5, 0.6]], [9, 36], 8), ErrorCode.InvalidArgument, 'budget');
+    expect(e.message).toContain('need 9');
+    expectMatryoshkaError(() => allocateBudget([], [1], 1), ErrorCode.InvalidArgument, 'probabilities');
+    expectMatryoshkaError(() => allocateBudget([[0.5, 1.5]], [1, 9], 9), ErrorCode.InvalidArgument, 'probabilities[0][1]');
+    expectMatryoshkaError(() => allocateBudget([[0.5, 0.5]], [1, 2.5], 9), ErrorCode.InvalidArgument, 'costs[1]');
+    expectMatryoshkaError(() => allocateBudget([[0.5, 0.5]], [1], 9), ErrorCode.ShapeMismatch, 'costs');
+    expectMatryoshkaError(() => allocateBudget([[0.5, 0.5], [0.5]], [1, 9], 99), ErrorCode.ShapeMismatch, 'probabilities[1]');
+    expectMatryoshkaError(() => allocateBudget([[0.5]], [1], Number.NaN), ErrorCode.InvalidArgument, 'budget');
+  });
+});
+
+describe('chooseScale: the smallest scale with p ≥ τ', () => {
+  it('picks the first scale reaching τ, else the largest or the most likely', () => {
+    expect(chooseScale([0.2, 0.7, 0.9], 0.6)).toBe(1);
+    expect(chooseScale([0.2, 0.7, 0.9], 0)).toBe(0);
+    expect(chooseScale([0.2, 0.7, 0.5], 0.95)).toBe(1); // most likely
+    expect(chooseScale([0.2, 0.7, 0.5], 0.95, 'largest')).toBe(2);
+    expect(chooseScale([0.2, 0.7, 0.5], 0.95, 'smallest')).toBe(0);
+  });
+
+  it('rejects bad thresholds and probabilities', () => {
+    expectMatryoshkaError(() => chooseScale([0.5], 1.5), ErrorCode.InvalidArgument, 'threshold');
+    expectMatryoshkaError(() => chooseScale([Number.NaN], 0.5), ErrorCode.InvalidArgument, 'probabilities[0]');
+    expectMatryoshkaError(() => chooseScale([0.5], 0.5, 'first' as never), ErrorCode.InvalidArgument, 'fallback');
+  });
+});
