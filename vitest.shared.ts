@@ -6,5 +6,7 @@ export const sourceAliases = {
   '@matryoshka/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
   '@matryoshka/pooling': fileURLToPath(new URL('./packages/pooling/src/index.ts', import.meta.url)),
   '@matryoshka/backend-webgpu': fileURLToPath(new URL('./packages/backend-webgpu/src/index.ts', import.meta.url)),
+  '@matryoshka/backend-cuda': fileURLToPath(new URL('./packages/backend-cuda/src/index.ts', import.meta.url)),
   '@matryoshka/encoders': fileURLToPath(new URL('./packages/encoders/src/index.ts', import.meta.url)),
+  '@matryoshka/scale-predictor': fileURLToPath(new URL('./packages/scale-predictor/src/index.ts', import.meta.url)),
 };

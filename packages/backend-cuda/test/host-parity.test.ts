@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createCudaBackend, type CudaBackend } from '../src/index.js';
+import { fakeLibcuda } from './host/fake-libcuda.js';
+import { paritySuite } from './parity/suite.js';
+
+// The parity suite on the host emulation: kernels/pool.cu built by g++ into a fake libcuda.so.1,
+// loaded through koffi like the real driver. Checks the kernels' arithmetic and every host-side
+// step (argument packing, launch geometry, memory) without a GPU.
+const fake = fakeLibcuda();
+
+if (typeof fake === 'string') {
+  console.log(`host emulation skipped: ${fake}`);
+  it.skip(`host emulation (${fake})`, () => undefined);
+} else {
+  describe('cuda kernels on the host emulation (fake libcuda)', () => {
+    let backend: CudaBackend;
+    let stepwise: CudaBackend;
+    beforeAll(async () => {
+      fake.reset();
+      backend = await createCudaBackend({ library: fake.path });
+      stepwise = await createCudaBackend({ library: fake.path, fuse: false });
+    });
+    afterAll(() => {
+      backend?.dispose();
+      stepwise?.dispose();
+    });
+    paritySuite(() => ({ backend, stepwise, runs: 100, iterations: 300 }));
+  });
+}
