@@ -1,7 +1,7 @@
 import type { DevicePointer } from './driver/api.js';
 import type { DeviceBuffer } from './device/memory.js';
 import type { CudaRuntime } from './device/runtime.js';
-import { fromBfloat16, fromFloat16 } from './half.js';
+import { fromBfloat16, fromFloat16 } from '@matryoshka/core';
 import type { CudaDType } from './kernels/names.js';
 
 export interface Readable {

@@ -1,7 +1,7 @@
 import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
 import type { GpuResources } from './device/resources.js';
 import { BufferUsage, MAP_READ } from './device/constants.js';
-import { fromFloat16 } from './f16.js';
+import { fromFloat16 } from '@matryoshka/core';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 
 export interface Readable {

@@ -45,3 +45,4 @@ export {
 } from './backend/registry.js';
 export { scheduleLevels, type LevelSource, type PoolStep, type Schedule } from './plan/schedule.js';
 export { POOLING_OPS, planOp, type OpPlan, type PoolingOpName } from './plan/op-windows.js';
+export { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from './numeric/half.js';
