@@ -2,29 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** One level of a PyTorch reference case (fields as in manifest.json; which are set depends on `op`). */
-export interface FixtureLevel {
-  file: string;
-  rows: number;
-  cols: number;
-  tokens: number;
-  frames?: number;
-  requested?: number;
-  kernel?: number;
-  temporalKernel?: number;
-}
+import type { FixtureCase } from './fixture-requests.js';
 
-/** One case of `shared/fixtures/pytorch/manifest.json`. */
-export interface FixtureCase {
-  name: string;
-  op: 'm3-floor' | 'avg-ceil' | 'adaptive-avg' | 'bilinear' | 'max-floor' | 'video-avg';
-  rows: number;
-  cols: number;
-  channels: number;
-  frames?: number;
-  input: string;
-  levels: FixtureLevel[];
-}
+export type { FixtureCase, FixtureLevel } from './fixture-requests.js';
 
 /**
  * The PyTorch reference outputs live in the workspace's shared folder beside the repository

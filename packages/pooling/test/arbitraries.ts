@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { seededFloats as seededData } from '../../../testing/random.js';
 import { tokenGrid, type TokenGrid } from '@matryoshka/core';
 
 /** Random grids: small but awkward sizes (odd, prime, channels not a multiple of 4). */
@@ -13,18 +14,7 @@ export const gridArb = (limits: { maxSide?: number; maxChannels?: number; maxFra
     })
     .map(({ seed, ...sizes }) => tokenGrid(seededData(sizes.frames * sizes.rows * sizes.cols * sizes.channels, seed), sizes));
 
-/** Deterministic values in [-4, 4) from a seed (xorshift), so shrinking keeps the data. */
-export function seededData(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32) * 8 - 4;
-  }
-  return out;
-}
+export { seededFloats as seededData } from '../../../testing/random.js';
 
 /** A requested token count between 1 and the grid's cells, from a fraction. */
 export const scaleFor = (grid: TokenGrid, t: number): number => Math.max(1, Math.min(grid.rows * grid.cols, Math.round(t * grid.rows * grid.cols)));

@@ -1,48 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { PoolingMode, TokenGrid } from '@matryoshka/core';
-import { adaptiveAvgPool2d, avgPool2d, avgPool3d, bilinearResize, buildPyramid, maxPool2d, type KernelChoice } from '../src/index.js';
-import { inputGrid, loadFloats, loadManifest, relativeError, type FixtureCase, type FixtureLevel } from './fixtures.js';
+import type { TokenGrid } from '@matryoshka/core';
+import * as cpu from '../src/index.js';
+import { buildPyramid, type KernelChoice } from '../src/index.js';
+import { fixtureOp, fixturePyramid } from '../../../testing/fixture-requests.js';
+import { inputGrid, loadFloats, loadManifest, relativeError } from './fixtures.js';
 
 // Every case of the manifest runs; a new case needs no code unless it brings a new `op`.
 const TOLERANCE = 1e-5;
 const manifest = loadManifest();
 const KERNELS: KernelChoice[] = ['js', 'wasm'];
-
-/** The single op that produces one fixture level. */
-function runOp(c: FixtureCase, grid: TokenGrid, level: FixtureLevel): TokenGrid {
-  switch (c.op) {
-    case 'm3-floor':
-      return avgPool2d(grid, { kernel: level.kernel! });
-    case 'avg-ceil':
-      return avgPool2d(grid, { kernel: level.kernel!, ceilMode: true });
-    case 'adaptive-avg':
-      return adaptiveAvgPool2d(grid, { rows: level.rows, cols: level.cols });
-    case 'bilinear':
-      return bilinearResize(grid, { rows: level.rows, cols: level.cols });
-    case 'max-floor':
-      return maxPool2d(grid, { kernel: level.kernel! });
-    case 'video-avg':
-      return avgPool3d(grid, { temporalKernel: level.temporalKernel!, kernel: level.kernel! });
-  }
-}
-
-/** Cases a pyramid reproduces, with the scales and mode that ask for exactly their levels. */
-function pyramidRequest(c: FixtureCase): { mode: PoolingMode; scales: number[] } | undefined {
-  const cells = c.rows * c.cols;
-  switch (c.op) {
-    case 'm3-floor':
-      return { mode: 'm3', scales: c.levels.map((l) => l.requested!) };
-    case 'avg-ceil':
-      // The m3 rule gives kernel k back for floor(H·W / k²) requested tokens.
-      return { mode: 'ceil', scales: c.levels.map((l) => Math.floor(cells / l.kernel! ** 2)) };
-    case 'adaptive-avg':
-      return { mode: 'adaptive', scales: c.levels.map((l) => l.tokens) };
-    case 'bilinear':
-      return { mode: 'bilinear', scales: c.levels.map((l) => l.tokens) };
-    default:
-      return undefined;
-  }
-}
 
 describe(`PyTorch parity (${manifest.generator})`, () => {
   it('has cases to check', () => {
@@ -55,13 +21,14 @@ describe(`PyTorch parity (${manifest.generator})`, () => {
       const before = grid.data.slice();
 
       it.each(c.levels.map((l) => [l.file, l] as const))('op → %s', (_file, level) => {
-        const out = runOp(c, grid, level);
+        const { op, options } = fixtureOp(c, level);
+        const out = (cpu[op] as (g: TokenGrid, o: unknown) => TokenGrid)(grid, options);
         expect([out.frames, out.rows, out.cols]).toEqual([level.frames ?? c.frames ?? 1, level.rows, level.cols]);
         expect(relativeError(out.data, loadFloats(level.file))).toBeLessThanOrEqual(TOLERANCE);
         expect(grid.data).toEqual(before);
       });
 
-      const request = pyramidRequest(c);
+      const request = fixturePyramid(c);
       if (request !== undefined) {
         it.each(KERNELS)('whole pyramid in one call (%s kernels)', (kernels) => {
           const pyramid = buildPyramid(grid, { ...request, kernels });

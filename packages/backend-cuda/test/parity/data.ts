@@ -1,18 +1,8 @@
 import fc from 'fast-check';
+import { seededFloats as seeded } from '../../../../testing/random.js';
 import { ErrorCode, isMatryoshkaError, planLevels, tokenGrid, type PoolingMode, type TokenGrid } from '@matryoshka/core';
 
-/** Deterministic values in [-4, 4) from a seed (xorshift), so shrinking keeps the data. */
-export function seeded(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32) * 8 - 4;
-  }
-  return out;
-}
+export { seededFloats as seeded } from '../../../../testing/random.js';
 
 /** Random grids with awkward sizes: odd, prime, channels not a multiple of 32 or 8. */
 export const gridArb = (limits: { maxSide?: number; maxChannels?: number; maxFrames?: number } = {}): fc.Arbitrary<TokenGrid> =>

@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
 import * as cpu from '@matryoshka/pooling';
 import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, type CudaBackend, type CudaDType } from '../../src/index.js';
-import { loadFloats, loadManifest, type FixtureCase } from '../../../../testing/fixtures.js';
+import { fixtureOp, fixturePyramid } from '../../../../testing/fixture-requests.js';
+import { loadFloats, loadManifest } from '../../../../testing/fixtures.js';
 import { gridArb, plannable, relativeError, scalesArb, scalesFor, seeded } from './data.js';
 
 // The parity suite: the cuda backend against the CPU reference (@matryoshka/pooling) and the
@@ -54,41 +55,6 @@ const opCalls = (g: TokenGrid): fc.Arbitrary<OpCall> => {
     fc.integer({ min: 1, max: g.rows * g.cols }).map((tokens) => ({ op: 'sequentialSample' as const, options: { tokens } })),
   );
 };
-
-/** The op that produced one fixture level. */
-function fixtureOp(c: FixtureCase, level: FixtureCase['levels'][number]): OpCall {
-  switch (c.op) {
-    case 'm3-floor':
-      return { op: 'avgPool2d', options: { kernel: level.kernel } };
-    case 'avg-ceil':
-      return { op: 'avgPool2d', options: { kernel: level.kernel, ceilMode: true } };
-    case 'adaptive-avg':
-      return { op: 'adaptiveAvgPool2d', options: { rows: level.rows, cols: level.cols } };
-    case 'bilinear':
-      return { op: 'bilinearResize', options: { rows: level.rows, cols: level.cols } };
-    case 'max-floor':
-      return { op: 'maxPool2d', options: { kernel: level.kernel } };
-    case 'video-avg':
-      return { op: 'avgPool3d', options: { temporalKernel: level.temporalKernel, kernel: level.kernel } };
-  }
-}
-
-/** Scales and mode that ask a pyramid for exactly a fixture case's levels. */
-function pyramidRequest(c: FixtureCase): { mode: PoolingMode; scales: number[] } | undefined {
-  const cells = c.rows * c.cols;
-  switch (c.op) {
-    case 'm3-floor':
-      return { mode: 'm3', scales: c.levels.map((l) => l.requested!) };
-    case 'avg-ceil':
-      return { mode: 'ceil', scales: c.levels.map((l) => Math.floor(cells / l.kernel! ** 2)) };
-    case 'adaptive-avg':
-      return { mode: 'adaptive', scales: c.levels.map((l) => l.tokens) };
-    case 'bilinear':
-      return { mode: 'bilinear', scales: c.levels.map((l) => l.tokens) };
-    default:
-      return undefined;
-  }
-}
 
 const halfOf = (t: 'float16' | 'bfloat16') => (t === 'float16' ? { to: toFloat16, from: fromFloat16 } : { to: toBfloat16, from: fromBfloat16 });
 
@@ -156,7 +122,7 @@ export function paritySuite(ctx: () => ParityContext): void {
         expect([got.rows, got.cols], level.file).toEqual([level.rows, level.cols]);
         expect(relativeError(got.data, loadFloats(level.file)), `${c.name} ${level.file}`).toBeLessThanOrEqual(TOLERANCE.float32);
       }
-      const request = pyramidRequest(c);
+      const request = fixturePyramid(c);
       if (request !== undefined) {
         const p = await backend.buildPyramid(g, request);
         const levels = (await p.read()).levels;

@@ -2,7 +2,8 @@ import { tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from 
 import * as cpu from '@matryoshka/pooling';
 import { toFloat16, fromFloat16, type WebGpuBackend } from '@matryoshka/backend-webgpu';
 import { assertClose, assertRejects, check, int, random } from './assert.js';
-import type { FixtureCase, PortableCase, SuiteContext } from './types.js';
+import { fixtureOp } from '../../../../testing/fixture-requests.js';
+import type { PortableCase, SuiteContext } from './types.js';
 
 // The WebGPU backend's tests, runnable by vitest in Node (Dawn) and by a page in Chromium.
 // The CPU backend (@matryoshka/pooling) is the reference for everything.
@@ -51,24 +52,6 @@ async function gpuOp(b: WebGpuBackend, input: Parameters<WebGpuBackend['run']>[1
     return await result.read();
   } finally {
     result.dispose();
-  }
-}
-
-/** The op (and its options) that produced one fixture level. */
-function fixtureOp(c: FixtureCase, level: FixtureCase['levels'][number]): OpCall {
-  switch (c.op) {
-    case 'm3-floor':
-      return { op: 'avgPool2d', options: { kernel: level.kernel } };
-    case 'avg-ceil':
-      return { op: 'avgPool2d', options: { kernel: level.kernel, ceilMode: true } };
-    case 'adaptive-avg':
-      return { op: 'adaptiveAvgPool2d', options: { rows: level.rows, cols: level.cols } };
-    case 'bilinear':
-      return { op: 'bilinearResize', options: { rows: level.rows, cols: level.cols } };
-    case 'max-floor':
-      return { op: 'maxPool2d', options: { kernel: level.kernel } };
-    case 'video-avg':
-      return { op: 'avgPool3d', options: { temporalKernel: level.temporalKernel, kernel: level.kernel } };
   }
 }
 
