@@ -41,4 +41,4 @@ export {
 } from './evaluate/evaluate.js';
 export { formatTable } from './report/table.js';
 export { formatAnalysis, formatEvaluation } from './report/format.js';
-export { renderPlot, type PlotInput, type PlotPoint } from './report/svg.js';
+export { renderPlot, type PlotInput, type PlotPoint, type PlotSeries } from './report/svg.js';

@@ -6,6 +6,8 @@ export interface PlotPoint {
 
 export interface PlotInput {
   readonly title: string;
+  /** The legend's name for the fixed-scale line (default "fixed scale"). */
+  readonly fixedLabel?: string | undefined;
   /** Fixed scales, joined by a line, each labelled with its scale. */
   readonly fixed: readonly (PlotPoint & { readonly scale: number })[];
   /** The oracle: one marked point. */
@@ -14,11 +16,26 @@ export interface PlotInput {
   readonly curve?: readonly PlotPoint[] | undefined;
   /** The budgeted allocation at each fixed scale's tokens. */
   readonly budget?: readonly PlotPoint[] | undefined;
+  /** More labelled lines (other models, baselines), drawn under the fixed scales. */
+  readonly series?: readonly PlotSeries[] | undefined;
 }
+
+/** A labelled line of points; `dashed` for baselines. */
+export interface PlotSeries {
+  readonly label: string;
+  readonly points: readonly PlotPoint[];
+  readonly color?: string | undefined;
+  readonly dashed?: boolean | undefined;
+}
+
+/** Colours for `series` without their own (after the ones the fixed/curve/budget/oracle marks use). */
+const SERIES_COLOURS = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 const W = 640;
 const H = 420;
 const M = { left: 64, right: 24, top: 40, bottom: 56 };
+/** Width kept for the legend's labels. */
+const LEGEND = 230;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f = (x: number): string => (Math.round(x * 10) / 10).toString();
@@ -28,7 +45,8 @@ const f = (x: number): string => (Math.round(x * 10) / 10).toString();
  * oracle point, and the predictor's curve and budgeted points when given. No dependencies, no DOM.
  */
 export function renderPlot(input: PlotInput): string {
-  const all = [...input.fixed, ...(input.curve ?? []), ...(input.budget ?? []), ...(input.oracle ? [input.oracle] : [])];
+  const extra = input.series ?? [];
+  const all = [...input.fixed, ...(input.curve ?? []), ...(input.budget ?? []), ...(input.oracle ? [input.oracle] : []), ...extra.flatMap((s) => s.points)];
   const tokens = all.map((p) => p.tokens).filter((t) => t > 0);
   const lo = Math.log2(Math.min(...tokens, 1));
   const hi = Math.max(Math.log2(Math.max(...tokens, 2)), lo + 1);
@@ -56,7 +74,17 @@ export function renderPlot(input: PlotInput): string {
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">mean visual tokens per sample (log scale)</text>`);
   out.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
 
-  const legend: [string, string][] = [['#1f77b4', 'fixed scale']];
+  const legend: [string, string][] = [];
+  extra.forEach((series, i) => {
+    const color = series.color ?? SERIES_COLOURS[i % SERIES_COLOURS.length]!;
+    const sorted = [...series.points].sort((a, b) => a.tokens - b.tokens);
+    out.push(`<path d="${path(sorted)}" fill="none" stroke="${color}" stroke-width="1.5"${series.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
+    for (const p of sorted) {
+      out.push(`<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="2.5" fill="${color}"><title>${esc(series.label)}: ${(100 * p.accuracy).toFixed(1)}% at ${p.tokens.toFixed(1)} tokens</title></circle>`);
+    }
+    legend.push([color, series.label]);
+  });
+  legend.unshift(['#1f77b4', input.fixedLabel ?? 'fixed scale']);
   out.push(`<path d="${path(input.fixed)}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);
   for (const p of input.fixed) {
     out.push(`<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="4" fill="#1f77b4"><title>${p.scale} tokens: ${(100 * p.accuracy).toFixed(1)}%</title></circle>`);
@@ -79,7 +107,7 @@ export function renderPlot(input: PlotInput): string {
   }
   legend.forEach(([color, label], i) => {
     const ly = M.top + 8 + i * 16;
-    out.push(`<rect x="${W - M.right - 170}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${W - M.right - 155}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
+    out.push(`<rect x="${W - M.right - LEGEND}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${W - M.right - LEGEND + 15}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

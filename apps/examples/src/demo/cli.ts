@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { POOLING_MODES, disposeBackends, isMatryoshkaError, type PoolingMode } from '@matryoshka/core';
+import { DEFAULT_PREDICTOR_DIR, DEFAULT_TAU, type DemoOptions } from './options.js';
+import { progressBar } from './progress.js';
+import { runDemo } from './run.js';
+import { formatDemo } from './table.js';
+
+const int = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of tokens, got '${value}'.`);
+  return n;
+};
+
+/** Parses the command line into demo options; relative paths resolve against `cwd`. */
+export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOptions {
+  const program = new Command('npm run demo --')
+    .description('Encodes photos with the offline default encoder, pools each into nested M3 token levels on the best backend, compares a fixed scale with a token budget, runs the mosaic-QA samples through their learned scale predictor, and writes an HTML report.')
+    .argument('[images...]', 'PNG or JPEG files (default: the bundled photos in apps/examples/images)')
+    .option('--scale <tokens>', 'tokens per image under the fixed policy (one of the levels)', int('--scale'), 36)
+    .option('--budget <tokens>', 'total tokens for the whole set of photos (default: scale × images)', int('--budget'))
+    .option('--backend <name>', 'force a backend: cpu, webgpu or cuda (default: the best available)')
+    .option('--scales <list>', 'the levels, as token counts', '576,144,36,9,1')
+    .option('--mode <mode>', `how counts become levels: ${POOLING_MODES.join(', ')}`, 'm3')
+    .option('--tau <p>', 'the threshold policy: the smallest scale with predicted p ≥ tau', String(DEFAULT_TAU))
+    .option('--sample-budget <tokens>', 'total tokens for the mosaic-QA samples (default: scale × samples)', int('--sample-budget'))
+    .option('--predictor-dir <dir>', 'the folder with predictor.json, samples.json and the sample images', path.relative(cwd, DEFAULT_PREDICTOR_DIR) || '.')
+    .option('--out <dir>', 'where the HTML report goes (index.html)', 'demo-report')
+    .option('--no-report', 'write no HTML report')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')) });
+  program.parse(argv as string[], { from: 'user' });
+  const o = program.opts<{ scale: number; budget?: number; backend?: string; scales: string; mode: string; tau: string; sampleBudget?: number; predictorDir: string; out: string; report: boolean }>();
+  const scales = o.scales.split(',').map((s) => Number(s.trim()));
+  if (scales.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new InvalidArgumentError(`--scales must be token counts like 576,144,36,9,1, got '${o.scales}'.`);
+  const tau = Number(o.tau);
+  if (!(tau >= 0 && tau <= 1)) throw new InvalidArgumentError(`--tau must be a probability in [0, 1], got '${o.tau}'.`);
+  return {
+    ...(program.args.length > 0 ? { images: program.args.map((p) => path.resolve(cwd, p)) } : {}),
+    scales,
+    mode: o.mode as PoolingMode,
+    scale: o.scale,
+    tau,
+    predictorDir: path.resolve(cwd, o.predictorDir),
+    out: o.report ? path.resolve(cwd, o.out) : false,
+    ...(o.budget === undefined ? {} : { budget: o.budget }),
+    ...(o.sampleBudget === undefined ? {} : { sampleBudget: o.sampleBudget }),
+    ...(o.backend === undefined ? {} : { backend: o.backend }),
+  };
+}
+
+/** Runs the demo as the CLI does: prints the tables, or `Error: …` and exit code 1. */
+export async function main(argv: readonly string[]): Promise<number> {
+  // npm runs workspace scripts in the workspace folder; INIT_CWD is where the user typed the command.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  let options: DemoOptions;
+  try {
+    options = parseCli(argv, cwd);
+  } catch (error) {
+    const e = error as { code?: string; message: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    // commander has already printed its own usage errors.
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) return 1;
+    console.error(`Error: ${e.message}`);
+    return 1;
+  }
+  const bar = progressBar();
+  try {
+    const result = await runDemo({ ...options, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
+    bar.stop();
+    for (const line of formatDemo(result)) console.log(line);
+    return 0;
+  } catch (error) {
+    bar.stop();
+    console.error(isMatryoshkaError(error) ? `Error: ${error.message} [${error.code}]` : `Error: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    // Frees the GPU devices the backends opened, so the process can exit.
+    await disposeBackends();
+  }
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { DEFAULT_CONFIG, QUICK_CONFIG, type StudyConfig } from './config.js';
+import { exportDemo } from './export-demo.js';
+import { studyCacheDir } from './features.js';
+import { checkGoals } from './goals.js';
+import { runStudy, type Progress } from './pipeline.js';
+import { writeReport } from './report/write-report.js';
+
+/** Where the demo looks for the study's predictor and samples. */
+export const DEMO_MODEL_DIR = fileURLToPath(new URL('../../models/mosaic-qa', import.meta.url));
+
+const positive = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+/** Progress bars on a terminal (one per stage), plain stage lines elsewhere. */
+function progressReporter(): { progress: Progress; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let last = '';
+    let quarter = 0;
+    return {
+      progress: (stage, done, total) => {
+        if (stage !== last) {
+          process.stderr.write(`${stage} …\n`);
+          quarter = 0;
+        }
+        last = stage;
+        // Every quarter, so a log shows the long stages moving.
+        const q = Math.floor((4 * done) / total);
+        if (q > quarter) process.stderr.write(`${stage}: ${done}/${total}\n`);
+        quarter = Math.max(q, quarter);
+      },
+      stop: () => undefined,
+    };
+  }
+  const bars = new cliProgress.MultiBar({ format: ' {stage} |{bar}| {value}/{total} {eta_formatted}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  const open = new Map<string, cliProgress.SingleBar>();
+  return {
+    progress: (stage, done, total) => {
+      let bar = open.get(stage);
+      if (!bar) open.set(stage, (bar = bars.create(total, 0, { stage: stage.padEnd(24) })));
+      bar.update(done);
+    },
+    stop: () => bars.stop(),
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('study')
+    .description('Mosaic-QA: M3 in miniature on a real encoder and real images — answer models, oracle, scale predictor — with a Markdown/SVG report.')
+    .option('--quick', 'a small version (about a minute): same pipeline, every table')
+    .option('--out <dir>', 'report folder', 'study-report')
+    .option('--cache-dir <dir>', 'where encoded features are cached (default: ~/.cache/matryoshka/study)')
+    .option('--no-cache', 'encode every time')
+    .option('--seed <n>', 'seed of every random choice', positive)
+    .option('--train <mosaics>', 'training mosaics', positive)
+    .option('--validation <mosaics>', 'validation mosaics (the predictor trains on them)', positive)
+    .option('--test <mosaics>', 'test mosaics', positive)
+    .option('--epochs <n>', 'answer-model epochs', positive)
+    .option('--export-demo [dir]', `also write the predictor and sample mosaics for the demo (default ${path.relative(process.cwd(), DEMO_MODEL_DIR)})`)
+    .showHelpAfterError();
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ quick?: boolean; out: string; cacheDir?: string; cache: boolean; seed?: number; train?: number; validation?: number; test?: number; epochs?: number; exportDemo?: string | true }>();
+  const base = o.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
+  const overrides = { seed: o.seed, train: o.train, validation: o.validation, test: o.test, epochs: o.epochs };
+  const changed = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const config: StudyConfig = { ...base, ...changed, size: Object.keys(changed).length > 0 ? 'custom' : base.size };
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const out = path.resolve(cwd, o.out);
+  const cacheDir = o.cache === false ? false : path.resolve(cwd, o.cacheDir ?? (await studyCacheDir()));
+
+  console.log(`Mosaic-QA study (${config.size}): ${config.train}/${config.validation}/${config.test} mosaics, seed ${config.seed}; features cache: ${cacheDir === false ? 'off' : cacheDir}`);
+  const reporter = progressReporter();
+  let result;
+  try {
+    result = await runStudy(config, { cacheDir, progress: reporter.progress, log: (line) => console.log(line) });
+  } finally {
+    reporter.stop();
+  }
+  const files = writeReport(result, out);
+  console.log(`Report: ${path.join(out, 'summary.md')} (${files.length} files)`);
+  if (o.exportDemo !== undefined) {
+    const dir = o.exportDemo === true ? DEMO_MODEL_DIR : path.resolve(cwd, o.exportDemo);
+    exportDemo(result, dir);
+    console.log(`Demo predictor and samples: ${dir}`);
+  }
+  for (const g of checkGoals(result)) console.log(`${g.met ? '✓' : '✗'} ${g.claim}: ${g.measured}`);
+  console.log(`Times (s): ${Object.entries(result.seconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
+if (isMain) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`Error: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { seededRandom } from '@matryoshka/scale-predictor';
+import { defaultCacheDir, type Encoder } from '@matryoshka/encoders';
+import { buildPyramid } from '@matryoshka/pooling';
+import { fitPca, projectPca, type Pca } from '../visual/pca.js';
+import type { FashionMnistSplit } from './fashion-mnist.js';
+import { mosaicPixels, type Mosaic } from './mosaics.js';
+
+export const GRID = 24;
+export const CHANNELS = 576;
+const CELLS = GRID * GRID;
+/** Bump when what is cached changes. */
+const FEATURES_VERSION = 1;
+
+export interface FeatureOptions {
+  /** Principal components the answer model reads (the study's fixed "projector"). */
+  readonly components: number;
+  /** Training mosaics the PCA is fitted on, and tokens sampled from each. */
+  readonly pcaMosaics: number;
+  readonly pcaTokensPerMosaic: number;
+  readonly seed: number;
+  /** Where features are cached; `false` computes them every time. */
+  readonly cacheDir: string | false;
+}
+
+/** What the study keeps of each mosaic's 24×24×576 grid. */
+export interface SplitFeatures {
+  readonly mosaics: number;
+  /** `mosaics × 576 × components`: the full grid projected on the PCA basis (scaled to unit mean variance). */
+  readonly grid: Float32Array;
+  /** `mosaics × 10 × 576`: the 1-token level, then the 9-token level, at full width (the scale predictor's input). */
+  readonly coarse: Float32Array;
+}
+
+export interface StudyFeatures {
+  readonly splits: Readonly<Record<string, SplitFeatures>>;
+  /** Share of the grid's variance each kept component explains. */
+  readonly explained: readonly number[];
+  readonly cache: 'hit' | 'miss' | 'disabled';
+  readonly cacheFolder?: string;
+}
+
+export interface SplitInput {
+  readonly name: string;
+  readonly mosaics: readonly Mosaic[];
+  readonly source: FashionMnistSplit;
+}
+
+function cacheKey(splits: readonly SplitInput[], o: FeatureOptions, encoder: Encoder): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ v: FEATURES_VERSION, encoder: { source: encoder.source, input: encoder.input, output: encoder.output, preprocessing: encoder.preprocessing }, components: o.components, pca: [o.pcaMosaics, o.pcaTokensPerMosaic, o.seed] }));
+  for (const s of splits) h.update(`${s.name}:${s.mosaics.length}:${s.mosaics.map((m) => m.items.join(',')).join(';')}`);
+  return h.digest('hex').slice(0, 16);
+}
+
+const f32 = (file: string): Float32Array => {
+  const b = readFileSync(file);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+/**
+ * Encodes every mosaic with the encoder (24×24×576 grids), builds each grid's 9- and 1-token
+ * levels with the CPU pyramid, and reduces the full grid to `components` principal channels fitted
+ * on the training split. Pooling is linear and so is the projection, so pooling the reduced grid
+ * later gives exactly the projection of the pooled 576-channel levels. Cached on disk by a key
+ * that hashes the encoder, the mosaics and the options.
+ */
+export async function computeFeatures(
+  encoder: Encoder,
+  splits: readonly SplitInput[],
+  o: FeatureOptions,
+  progress: (done: number, total: number) => void = () => undefined,
+): Promise<StudyFeatures> {
+  const key = cacheKey(splits, o, encoder);
+  const folder = o.cacheDir === false ? undefined : path.join(o.cacheDir, `mosaic-qa-${key}`);
+  const total = splits.reduce((s, x) => s + x.mosaics.length, 0);
+  if (folder !== undefined && existsSync(path.join(folder, 'meta.json'))) {
+    const meta = JSON.parse(readFileSync(path.join(folder, 'meta.json'), 'utf8')) as { explained: number[] };
+    const out: Record<string, SplitFeatures> = {};
+    for (const s of splits) out[s.name] = { mosaics: s.mosaics.length, grid: f32(path.join(folder, `${s.name}.grid.f32`)), coarse: f32(path.join(folder, `${s.name}.coarse.f32`)) };
+    progress(total, total);
+    return { splits: out, explained: meta.explained, cache: 'hit', cacheFolder: folder };
+  }
+
+  let done = 0;
+  let pca: Pca | undefined;
+  let scale = 1;
+  const random = seededRandom(o.seed);
+  const out: Record<string, SplitFeatures> = {};
+  for (const s of splits) {
+    const n = s.mosaics.length;
+    const grid = new Float32Array(n * CELLS * o.components);
+    const coarse = new Float32Array(n * 10 * CHANNELS);
+    const held: Float32Array[] = []; // raw grids kept until the PCA is fitted (training split only)
+    const batch = 16;
+    for (let start = 0; start < n; start += batch) {
+      const chunk = s.mosaics.slice(start, start + batch);
+      const grids = await encoder.encode(chunk.map((m) => mosaicPixels(m, s.source)));
+      grids.forEach((g, k) => {
+        const i = start + k;
+        if (g.rows !== GRID || g.cols !== GRID || g.channels !== CHANNELS) throw new Error(`expected ${GRID}×${GRID}×${CHANNELS} grids from the encoder, got ${g.rows}×${g.cols}×${g.channels}`);
+        const p = buildPyramid(g, { scales: [1, 9] });
+        coarse.set(p.at(1).data, i * 10 * CHANNELS);
+        coarse.set(p.at(9).data, (i * 10 + 1) * CHANNELS);
+        if (pca === undefined) held.push(g.data);
+        else project(pca, scale, g.data, grid, i);
+      });
+      done += chunk.length;
+      progress(done, total);
+      if (pca === undefined && (held.length >= o.pcaMosaics || start + batch >= n)) {
+        // Fit on a seeded sample of tokens from the first training mosaics, then catch up.
+        const perMosaic = Math.min(o.pcaTokensPerMosaic, CELLS);
+        const sample = new Float32Array(held.length * perMosaic * CHANNELS);
+        held.forEach((data, m) => {
+          for (let t = 0; t < perMosaic; t++) {
+            const cell = Math.floor(random() * CELLS);
+            sample.set(data.subarray(cell * CHANNELS, (cell + 1) * CHANNELS), (m * perMosaic + t) * CHANNELS);
+          }
+        });
+        pca = fitPca(sample, CHANNELS, o.components);
+        scale = 1 / Math.sqrt(pca.variance.reduce((a, b) => a + b, 0) / o.components);
+        held.forEach((data, m) => project(pca!, scale, data, grid, m));
+        held.length = 0;
+      }
+    }
+    out[s.name] = { mosaics: n, grid, coarse };
+  }
+  const explained = pca!.explained;
+  if (folder !== undefined) {
+    // Written to a temporary folder and renamed, so an interrupted run leaves no half cache.
+    const tmp = `${folder}.tmp-${process.pid}`;
+    mkdirSync(tmp, { recursive: true });
+    for (const s of splits) {
+      const f = out[s.name]!;
+      writeFileSync(path.join(tmp, `${s.name}.grid.f32`), new Uint8Array(f.grid.buffer, f.grid.byteOffset, f.grid.byteLength));
+      writeFileSync(path.join(tmp, `${s.name}.coarse.f32`), new Uint8Array(f.coarse.buffer, f.coarse.byteOffset, f.coarse.byteLength));
+    }
+    writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({ version: FEATURES_VERSION, key, explained, splits: splits.map((s) => [s.name, s.mosaics.length]) }));
+    renameSync(tmp, folder);
+  }
+  return { splits: out, explained, cache: folder === undefined ? 'disabled' : 'miss', ...(folder === undefined ? {} : { cacheFolder: folder }) };
+}
+
+function project(pca: Pca, scale: number, data: Float32Array, grid: Float32Array, index: number): void {
+  const k = pca.k;
+  const view = grid.subarray(index * CELLS * k, (index + 1) * CELLS * k);
+  projectPca(pca, data, view);
+  for (let j = 0; j < view.length; j++) view[j]! *= scale;
+}
+
+export const studyCacheDir = async (): Promise<string> => path.join(await defaultCacheDir(), 'study');

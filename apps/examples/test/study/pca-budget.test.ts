@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildSampleTable } from '@matryoshka/scale-predictor';
+import { fitPca, projectPca } from '../../src/visual/pca.js';
+import { budgetCurve, budgetTargets } from '../../src/study/budget-curve.js';
+
+describe('PCA', () => {
+  it('finds a known principal axis and projects onto it', () => {
+    // Points spread along (1, 1, 0)/√2 with little noise in the other directions.
+    const rows: number[] = [];
+    let s = 1;
+    const r = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let i = 0; i < 500; i++) {
+      const t = 10 * r();
+      rows.push(t + 0.1 * r() + 1, t + 0.1 * r() + 2, 0.1 * r() + 3);
+    }
+    const pca = fitPca(rows, 3, 2);
+    expect(Math.abs(pca.components[0]! - Math.SQRT1_2)).toBeLessThan(1e-2);
+    expect(Math.abs(pca.components[1]! - Math.SQRT1_2)).toBeLessThan(1e-2);
+    expect(pca.explained[0]).toBeGreaterThan(0.99);
+    const scores = projectPca(pca, rows.slice(0, 3));
+    expect(scores[0]).toBeCloseTo(((rows[0]! - pca.mean[0]!) + (rows[1]! - pca.mean[1]!)) * Math.SQRT1_2, 1);
+    expect(() => fitPca(rows, 3, 4)).toThrow(RangeError);
+    expect(() => fitPca([1, 2], 3, 1)).toThrow(RangeError);
+  });
+});
+
+describe('the budget curve', () => {
+  it('never spends more than the target and matches fixed scales at their tokens when the predictor is uninformative', () => {
+    const scales = [1, 9, 36, 144, 576];
+    const records = Array.from({ length: 100 }, (_, i) => scales.map((scale, j) => ({ id: i, scale, correct: (i * 7 + j * 3) % 5 < j + 1 }))).flat();
+    const table = buildSampleTable(records);
+    const flat = Array.from({ length: 100 }, () => [0.2, 0.4, 0.6, 0.8, 0.9]);
+    for (const p of budgetCurve(table, flat, budgetTargets(scales), 16)) expect(p.meanTokens).toBeLessThanOrEqual(p.target + 1e-9);
+    const perfect = Array.from({ length: 100 }, (_, i) => scales.map((_, j) => table.correct[i * 5 + j]!));
+    const [at9] = budgetCurve(table, perfect, [9], 16);
+    const fixed9 = Array.from({ length: 100 }, (_, i) => table.correct[i * 5 + 1]!).reduce((a, b) => a + b, 0) / 100;
+    expect(at9!.accuracy).toBeGreaterThanOrEqual(fixed9);
+  });
+});

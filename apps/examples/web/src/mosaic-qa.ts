@@ -1,0 +1,58 @@
+import type { TokenPyramid } from '@matryoshka/core';
+import { chooseScale, coarseFeatures, loadPredictor, type ScalePredictor } from '@matryoshka/scale-predictor';
+
+/** One bundled mosaic-QA question (apps/examples/models/mosaic-qa/samples.json). */
+export interface MosaicSample {
+  readonly image: string;
+  readonly question: string;
+  readonly type: string;
+  readonly embedding: number[];
+  readonly answer: string;
+  readonly oracleScale: number | null;
+  readonly correctAt: Readonly<Record<string, boolean>>;
+}
+
+export interface MosaicQa {
+  readonly predictor: ScalePredictor;
+  readonly note: string;
+  readonly samples: readonly MosaicSample[];
+}
+
+/** The predictor and its samples, or why they are not available (the study has not produced them yet). */
+export async function loadMosaicQa(base: URL): Promise<MosaicQa | { unavailable: string }> {
+  const get = async (file: string): Promise<unknown> => {
+    const response = await fetch(new URL(`mosaic-qa/${file}`, base));
+    if (!response.ok) throw new Error(`mosaic-qa/${file} is not in this build (HTTP ${response.status})`);
+    return response.json();
+  };
+  try {
+    const { files } = (await get('manifest.json')) as { files: string[] };
+    const missing = ['predictor.json', 'samples.json'].filter((f) => !files.includes(f));
+    if (missing.length > 0) return { unavailable: `the mosaic-QA study has not produced ${missing.join(' and ')} yet` };
+    const [predictorJson, samplesJson] = await Promise.all([get('predictor.json'), get('samples.json')]);
+    const s = samplesJson as { note?: string; samples?: MosaicSample[] };
+    if (!Array.isArray(s.samples)) throw new Error('samples.json has no samples array');
+    return { predictor: loadPredictor(predictorJson as object), note: s.note ?? '', samples: s.samples };
+  } catch (error) {
+    return { unavailable: (error as Error).message };
+  }
+}
+
+/** Decision threshold: the smallest scale whose predicted probability of a right answer is ≥ 0.8. */
+export const THRESHOLD = 0.8;
+
+export interface Prediction {
+  readonly scales: readonly number[];
+  readonly probabilities: readonly number[];
+  readonly chosen: number;
+  /** False when no scale reached the threshold and `chooseScale` fell back to the most likely one. */
+  readonly reachedThreshold: boolean;
+}
+
+/** The predictor's input is what the pyramid holds before any LLM call, plus the question's embedding. */
+export function predictScale(predictor: ScalePredictor, pyramid: TokenPyramid, sample: MosaicSample): Prediction {
+  const features = coarseFeatures(pyramid.at(1), pyramid.at(9), sample.embedding);
+  const probabilities = Array.from(predictor.predict(features));
+  const index = chooseScale(probabilities, THRESHOLD);
+  return { scales: predictor.scales, probabilities, chosen: predictor.scales[index]!, reachedThreshold: probabilities[index]! >= THRESHOLD };
+}
