@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -65,6 +67,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`Error: ${e.message}`);
     return 1;
   }
+  // The Vulkan loader behind Dawn (webgpu in Node) complains on stderr without a runtime folder.
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(path.join(tmpdir(), 'matryoshka-xdg-'));
   const bar = progressBar();
   try {
     const result = await runDemo({ ...options, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });

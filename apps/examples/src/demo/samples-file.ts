@@ -13,6 +13,8 @@ export interface MosaicSample {
   readonly oracleScale: number | null;
   /** Whether the answer model was right at each scale (keys are token counts). */
   readonly correctAt: Readonly<Record<string, boolean>>;
+  /** What the predictor gave this sample in the study (ascending scales), to check a re-run against. */
+  readonly probabilities?: readonly number[];
 }
 
 export interface MosaicSamplesFile {

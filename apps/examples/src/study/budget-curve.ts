@@ -33,8 +33,8 @@ export function budgetCurve(table: SampleTable, probabilities: readonly ArrayLik
   });
 }
 
-/** Mean-token targets on a log grid from 1 to 576 (plus each fixed scale). */
+/** Mean-token targets on a log grid from 1 to 576, four per octave of 576^(1/4)… (plus each fixed scale). */
 export function budgetTargets(scales: readonly number[]): number[] {
-  const grid = Array.from({ length: 25 }, (_, k) => Math.round(576 ** (k / 24) * 100) / 100);
+  const grid = Array.from({ length: 17 }, (_, k) => Math.round(576 ** (k / 16) * 100) / 100);
   return [...new Set([...grid, ...scales])].sort((a, b) => a - b);
 }

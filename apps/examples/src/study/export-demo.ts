@@ -2,26 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { savePredictor } from '@matryoshka/scale-predictor';
+import type { MosaicSample, MosaicSamplesFile } from '../demo/samples-file.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { mosaicPixels, type Mosaic } from './mosaics.js';
 import type { StudyResult } from './pipeline.js';
 import { ANSWERS, QUESTION_TYPES, question, questionEmbedding } from './questions.js';
 import { SCALES } from './tokens.js';
 
-/** What the demo reads next to the predictor: a few test mosaics, their questions and the M3 model's results. */
-export interface DemoSamples {
-  readonly note: string;
-  readonly scales: readonly number[];
-  readonly samples: readonly {
-    readonly image: string;
-    readonly question: string;
-    readonly type: string;
-    readonly embedding: readonly number[];
-    readonly answer: string;
-    readonly oracleScale: number | null;
-    readonly correctAt: Readonly<Record<string, boolean>>;
-  }[];
-}
+/** What the demo reads next to the predictor (see demo/samples-file.ts), with the study's probabilities. */
+export type DemoSamples = MosaicSamplesFile & { readonly samples: readonly (MosaicSample & { readonly probabilities: readonly number[] })[] };
 
 function png(mosaic: Mosaic): Buffer {
   const gray = mosaicPixels(mosaic, loadFashionMnist('t10k'));
@@ -68,6 +57,7 @@ export function exportDemo(r: StudyResult, dir: string): string[] {
       answer: ANSWERS[m.answers[k]!]!,
       oracleScale: oracleOf(i, k),
       correctAt: Object.fromEntries(SCALES.map((s) => [String(s), testCorrect[s]![i * 4 + k] === 1])),
+      probabilities: Array.from(r.artifacts.testProbabilities.get(`test-${m.index}-${k}`)!, (p) => Math.round(p * 1e6) / 1e6),
     };
   });
   const manifest: DemoSamples = {

@@ -43,6 +43,8 @@ export interface StudyResult {
     readonly evaluation: Evaluation;
     readonly budget: readonly BudgetPoint[];
     readonly featureSize: number;
+    /** The ablation: the same predictor from the question alone (no image features). */
+    readonly questionOnly: { readonly budget: readonly BudgetPoint[] };
   };
   /** For the demo: the trained predictor and the M3 per-sample results on test mosaics. */
   readonly artifacts: {
@@ -50,6 +52,8 @@ export interface StudyResult {
     readonly testMosaics: readonly Mosaic[];
     readonly testCorrect: Readonly<Record<number, Uint8Array>>;
     readonly testRecords: readonly Record<string, unknown>[];
+    /** The predictor's probabilities (ascending scales) per test sample id. */
+    readonly testProbabilities: ReadonlyMap<string, Float64Array>;
   };
 }
 
@@ -83,6 +87,12 @@ function records(split: string, mosaics: readonly Mosaic[], correct: Readonly<Re
     });
   });
   return out;
+}
+
+/** The question id of a sample id `split-mosaic-k`. */
+function questionIdOf(id: string, mosaics: Readonly<Record<string, readonly Mosaic[]>>): number {
+  const [split, mosaic, k] = id.split('-');
+  return mosaics[split!]![Number(mosaic)]!.questions[Number(k)]!;
 }
 
 /** The predictor's input for every question of a split, in record order: coarse levels + question one-hot. */
@@ -212,15 +222,23 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     ms.forEach((m) => m.questions.forEach((_, k) => byId.set(`${split}-${m.index}-${k}`, rows[r++]!)));
     return table.ids.map((id) => byId.get(id)!);
   };
+  const predictorOptions = { hidden: config.predictorHidden, epochs: config.predictorEpochs, l2: config.predictorL2, seed: config.seed };
   const { predictor } = await trainPredictor(validationTable, order(validationTable, 'validation', validationFeatures, mosaics.validation), {
-    hidden: config.predictorHidden,
-    epochs: config.predictorEpochs,
-    seed: config.seed,
-    onEpoch: (epoch) => progress('train scale predictor', epoch, config.predictorEpochs),
+    ...predictorOptions,
+    onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
   });
   const probabilities = predictor.predictBatch(order(testTable, 'test', testFeatures, mosaics.test));
   const evaluation = evaluatePredictor(testTable, probabilities, { budget: false });
-  const budget = budgetCurve(testTable, probabilities, budgetTargets(SCALES), config.budgetBatch);
+  const targets = budgetTargets(SCALES);
+  const budget = budgetCurve(testTable, probabilities, targets, config.budgetBatch);
+  // Ablation: the question alone, to show how much the image features add.
+  const questionOnly = (ids: readonly string[]) => ids.map((id) => Float32Array.from(questionEmbedding(questionIdOf(id, mosaics))));
+  const ablation = await trainPredictor(validationTable, questionOnly(validationTable.ids), {
+    ...predictorOptions,
+    l2: 1e-4,
+    onEpoch: (epoch) => progress('train scale predictor', config.predictorEpochs + epoch, 2 * config.predictorEpochs),
+  });
+  const ablationBudget = budgetCurve(testTable, ablation.predictor.predictBatch(questionOnly(testTable.ids)), targets, config.budgetBatch);
   timings.predictor = seconds(t);
 
   const balance = Object.fromEntries(
@@ -246,7 +264,7 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     singleScale: perScale(single),
     trainingFree: Object.fromEntries(SELECTIONS.map((s) => [s, perScale(trainingFree[s])])) as Record<Selection, Accuracy>,
     oracle,
-    predictor: { evaluation, budget, featureSize: validationFeatures[0]!.length },
-    artifacts: { predictor, testMosaics: mosaics.test, testCorrect: m3Test, testRecords },
+    predictor: { evaluation, budget, featureSize: validationFeatures[0]!.length, questionOnly: { budget: ablationBudget } },
+    artifacts: { predictor, testMosaics: mosaics.test, testCorrect: m3Test, testRecords, testProbabilities: new Map(testTable.ids.map((id, i) => [id, probabilities[i]!])) },
   };
 }

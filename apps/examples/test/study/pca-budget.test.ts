@@ -37,3 +37,25 @@ describe('the budget curve', () => {
     expect(at9!.accuracy).toBeGreaterThanOrEqual(fixed9);
   });
 });
+
+describe('PCA, few components', () => {
+  it('subspace iteration finds the same leading components as the full eigen-decomposition', () => {
+    let s = 7;
+    const r = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    const dim = 40;
+    // Five directions of decreasing spread, plus noise.
+    const rows: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const z = [8, 5, 3, 2, 1].map((w) => w * r());
+      for (let c = 0; c < dim; c++) rows.push(z.reduce((acc, zk, k) => acc + zk * Math.cos((c + 1) * (k + 1) * 0.37), 0) + 0.05 * r());
+    }
+    const fast = fitPca(rows, dim, 3); // k ≤ 8: subspace iteration
+    const full = fitPca(rows, dim, 9); // k > 8: every eigenpair (ml-matrix)
+    for (let j = 0; j < 3; j++) {
+      expect(fast.variance[j]!).toBeCloseTo(full.variance[j]!, 8);
+      let d = 0;
+      for (let c = 0; c < dim; c++) d += fast.components[j * dim + c]! * full.components[j * dim + c]!;
+      expect(d).toBeCloseTo(1, 8); // same vector, same sign
+    }
+  });
+});

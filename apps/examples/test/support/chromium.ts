@@ -1,28 +1,16 @@
 /**
  * Headless Debian Chromium (never a downloaded browser) through playwright-core, with WebGPU on
- * SwiftShader, a fresh profile per launch — the flags of packages/backend-webgpu/test/browser.
+ * SwiftShader, a fresh profile per launch, with the flags every browser test shares (testing/chromium.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../../../testing/chromium.js';
 
-/** Debian's `chromium` package; override with MATRYOSHKA_CHROMIUM. */
-export const chromiumPath = process.env.MATRYOSHKA_CHROMIUM ?? '/usr/bin/chromium';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { chromiumArgs, chromiumPath };
 
 /** Why a browser test cannot run here, or undefined when it can. */
 export function chromiumMissing(): string | undefined {

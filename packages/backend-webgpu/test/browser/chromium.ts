@@ -6,24 +6,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../../../testing/chromium.js';
 import type { CaseResult, PageInfo, PageState } from './protocol.js';
 
-/** Debian's `chromium` package; override with MATRYOSHKA_CHROMIUM. */
-export const chromiumPath = process.env.MATRYOSHKA_CHROMIUM ?? '/usr/bin/chromium';
-
-// SwiftShader unless MATRYOSHKA_WEBGPU_REAL=1 (scripts/gpu-check.sh on a machine with a GPU).
-const adapterArgs = process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? ['--enable-features=Vulkan'] : ['--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
-
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  ...adapterArgs,
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { chromiumArgs, chromiumPath };
 
 export interface PageRun {
   readonly info: PageInfo | undefined;

@@ -1,7 +1,8 @@
 import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
 import { nodeFs, nodePath, nodeUrl } from '../node-modules.js';
 
-// CJS builds have __dirname; ESM builds have import.meta.url (esbuild leaves it empty in CJS).
+// ESM builds have import.meta.url; CJS builds have __dirname (esbuild leaves import.meta empty
+// there). The ESM check comes first: a global __dirname (node -e, some bundlers) must not win.
 declare const __dirname: string | undefined;
 
 export interface ModelAsset {
@@ -15,7 +16,13 @@ export interface ModelAsset {
 async function assetDir(): Promise<string> {
   const fs = await nodeFs();
   const path = await nodePath();
-  const here = typeof __dirname === 'string' ? __dirname : (await nodeUrl()).fileURLToPath(new URL('.', import.meta.url));
+  const metaUrl = (import.meta as { url?: unknown }).url;
+  const here =
+    typeof metaUrl === 'string' && metaUrl.startsWith('file:')
+      ? (await nodeUrl()).fileURLToPath(new URL('.', metaUrl))
+      : typeof __dirname === 'string'
+        ? __dirname
+        : '.';
   for (let dir = here, i = 0; i < 4; i++, dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'assets', 'mobilenet_v2');
     if (fs.existsSync(path.join(candidate, 'model.json'))) return candidate;

@@ -1,4 +1,4 @@
-import { checkGoals, fullAccuracyKept, predictorAtFixedScales } from '../goals.js';
+import { checkGoals, fullAccuracyKept, oracleGainByType, predictorAtFixedScales } from '../goals.js';
 import type { StudyResult } from '../pipeline.js';
 import { QUESTION_TYPES, question } from '../questions.js';
 import { SELECTIONS } from '../tokens.js';
@@ -35,7 +35,7 @@ export function renderSummary(r: StudyResult): string {
   out.push(`- **Tokens:** M3's nested average pooling (\`@matryoshka/pooling\`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y and a soft quadrant sign), pooled with it.`);
   out.push(`- **Answer model:** ${c.heads} attention heads whose queries come from the question, an MLP (${c.hidden} hidden), one softmax over all 17 answers; Adam (lr ${c.learningRate}), ${c.epochs} epochs, batches of ${c.batchSize} mosaics, seed ${c.seed}, tfjs backend \`${r.backend}\`.`);
   out.push(`  **M3** trains one model with the loss averaged over all five scales at every step (\`matryoshkaLoss\`); **SS** trains one model per scale; the **training-free baselines** take the SS model trained at 576 tokens and give it fewer tokens by average pooling, spatial sampling (a uniform sub-grid) or sequential sampling (the first n tokens, row-major).`);
-  out.push(`- **Predictor:** \`@matryoshka/scale-predictor\` trained on the M3 model's validation results (features: the 1- and 9-token levels at 576 channels + the question one-hot, ${r.predictor.featureSize} numbers; MLP ${c.predictorHidden.join('×')}, ${c.predictorEpochs} epochs), evaluated on test. The budgeted policy allocates exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests.`);
+  out.push(`- **Predictor:** \`@matryoshka/scale-predictor\` trained on the M3 model's validation results (features: \`coarseFeatures\` of the 1- and 9-token levels at 576 channels + the question one-hot, ${r.predictor.featureSize} numbers; MLP ${c.predictorHidden.join('×')}, L2 ${c.predictorL2}, ${c.predictorEpochs} epochs), evaluated on test; an ablation trains the same predictor on the question alone. The budgeted policy allocates exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests.`);
   out.push('');
 
   out.push('## Accuracy against tokens (test)');
@@ -81,6 +81,11 @@ export function renderSummary(r: StudyResult): string {
   );
   out.push('');
   out.push(`Best fixed scale: ${o.bestFixed.scale} tokens (${pct(o.bestFixed.accuracy)}). More tokens hurt on ${pct(o.moreTokensHurt.share)} of the samples (right at some scale, wrong at a larger one).`);
+  const gain = oracleGainByType(r);
+  out.push(
+    `Where the oracle's gain comes from — samples some scale answers but ${o.bestFixed.scale} tokens does not: ${gain.map((g) => `${g.type} ${g.samples} (${pct(g.share)})`).join(', ')}. ` +
+      'Yes/no questions (exist, same) are right by chance half the time at each scale, and the oracle counts a sample as answered if any of five scales is right, so much of its gain is luck that no predictor can foresee.',
+  );
   out.push('');
 
   out.push('## The scale predictor (trained on validation, tested on test)');
@@ -89,10 +94,19 @@ export function renderSummary(r: StudyResult): string {
   const thresholdAt = new Map(r.predictor.evaluation.fixed.map((f) => [f.scale, f.threshold]));
   out.push(
     table(
-      ['mean tokens', 'fixed scale', 'best fixed within the tokens', 'predictor, budgeted', 'gap closed', 'predictor, threshold τ (tokens)'],
+      ['mean tokens', 'fixed scale', 'best fixed within the tokens', 'predictor, budgeted', 'gap closed', 'predictor, threshold τ (tokens)', 'ablation: question only, budgeted (gap closed)'],
       at.map((a) => {
         const th = thresholdAt.get(a.scale);
-        return [String(a.scale), pct(a.fixed), pct(a.bestFixed), `${pct(a.budgeted)} (${a.meanTokens.toFixed(1)})`, a.gapClosed === null ? '–' : `${Math.round(100 * a.gapClosed)}%`, th ? `${pct(th.accuracy)} (${th.meanTokens.toFixed(1)}, τ=${th.tau.toFixed(2)})` : '–'];
+        const gap = (g: number | null) => (g === null ? '–' : `${Math.round(100 * g)}%`);
+        return [
+          String(a.scale),
+          pct(a.fixed),
+          pct(a.bestFixed),
+          `${pct(a.budgeted)} (${a.meanTokens.toFixed(1)})`,
+          gap(a.gapClosed),
+          th ? `${pct(th.accuracy)} (${th.meanTokens.toFixed(1)}, τ=${th.tau.toFixed(2)})` : '–',
+          `${pct(a.questionOnly)} (${gap(a.questionGap)})`,
+        ];
       }),
     ),
   );

@@ -18,6 +18,7 @@ export function accuracyPlot(r: StudyResult): string {
       { label: 'training-free avg pooling', points: line(r.trainingFree.pool.all), color: '#8c564b', dashed: true },
       { label: 'training-free spatial sampling', points: line(r.trainingFree.spatial.all), color: '#e377c2', dashed: true },
       { label: 'training-free sequential', points: line(r.trainingFree.sequential.all), color: '#7f7f7f', dashed: true },
+      { label: 'predictor, question only (budgeted)', points: r.predictor.questionOnly.budget.map((p) => ({ tokens: p.meanTokens, accuracy: p.accuracy })), color: '#bcbd22', dashed: true },
     ],
   });
 }
