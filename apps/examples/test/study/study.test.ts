@@ -40,6 +40,11 @@ describe('the mosaic-QA study (--quick)', () => {
     expect(first.trainingFree.spatial.all[0]).toBe(first.trainingFree.pool.all[0]);
     expect(first.trainingFree.sequential.all[0]).toBe(first.trainingFree.pool.all[0]);
     expect(first.oracle.samples).toBe(QUICK_CONFIG.test * 4);
+    // The predictor reads its input: its probabilities differ between samples (a collapsed one
+    // would give every sample the same base rates).
+    const p = [...first.artifacts.testProbabilities.values()];
+    const spread = (j: number) => Math.max(...p.map((r) => r[j]!)) - Math.min(...p.map((r) => r[j]!));
+    expect(Math.max(...[0, 1, 2, 3, 4].map(spread))).toBeGreaterThan(0.05);
     expect(first.oracle.oracle.accuracy).toBeGreaterThanOrEqual(first.oracle.bestFixed.accuracy);
   }, 600_000);
 

@@ -58,8 +58,12 @@ export function renderPlot(input: PlotInput): string {
   const path = (ps: readonly PlotPoint[]): string => ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${f(x(p.tokens))},${f(y(p.accuracy))}`).join(' ');
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  // Up to four legend entries fit inside the plot's top right; more get a margin of their own.
+  const entries = 1 + extra.length + (input.curve?.length ? 1 : 0) + (input.budget?.length ? 1 : 0) + (input.oracle ? 1 : 0);
+  const legendX = entries > 4 ? W + 8 : W - M.right - LEGEND;
+  const width = entries > 4 ? W + LEGEND : W;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${width}" height="${H}" fill="white"/>`);
   out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(input.title)}</text>`);
   // Axes, with a tick at every power of two and every tenth of accuracy.
   out.push(`<g stroke="#999" fill="none"><path d="M${M.left},${M.top} V${H - M.bottom} H${W - M.right}"/></g>`);
@@ -107,7 +111,7 @@ export function renderPlot(input: PlotInput): string {
   }
   legend.forEach(([color, label], i) => {
     const ly = M.top + 8 + i * 16;
-    out.push(`<rect x="${W - M.right - LEGEND}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${W - M.right - LEGEND + 15}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
+    out.push(`<rect x="${legendX}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${legendX + 15}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
