@@ -87,7 +87,7 @@ describe('the mosaic-QA study (--quick)', () => {
 
   it('gives the same numbers on a second run (from the features cache, through the CLI)', () => {
     const out = path.join(work, 'cli-report');
-    const printed = execFileSync(process.execPath, ['--import', 'tsx', 'src/study/cli.ts', '--quick', '--out', out, '--cache-dir', path.join(work, 'cache')], { cwd: app, encoding: 'utf8', env: { ...process.env, INIT_CWD: app } });
+    const printed = execFileSync(process.execPath, ['--import', 'tsx', 'src/study/cli.ts', '--quick', '--out', out, '--cache-dir', path.join(work, 'cache')], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INIT_CWD: app } });
     expect(printed).toContain('Mosaic-QA study (quick)');
     expect(printed).toMatch(/[✓✗] M3 within 1\.5 points/);
     const second = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { features: { cache: string } };
