@@ -7,15 +7,7 @@
 import { disposeBackends, getBackend, listBackends, tokenGrid } from '@matryoshka/core';
 import '@matryoshka/pooling'; // registers 'cpu'
 import '@matryoshka/backend-webgpu'; // registers 'webgpu'
-
-// cuda's package is optional in this workspace (it may be unbuilt): a variable specifier keeps
-// the type checker from requiring it, and a failed import is reported like any unavailable backend.
-const cudaPackage = '@matryoshka/backend-cuda';
-const cudaMissing = await import(cudaPackage).then(
-  () => undefined,
-  (e: Error) => `${cudaPackage} is not built or installed here (${e.message.split('\n')[0]})`,
-);
-if (cudaMissing !== undefined) console.log(`cuda    unavailable: ${cudaMissing}`);
+import '@matryoshka/backend-cuda'; // registers 'cuda'
 
 // A 24×24 grid of 64-channel tokens, as an encoder would give.
 const grid = tokenGrid(Float32Array.from({ length: 24 * 24 * 64 }, (_, i) => Math.sin(i * 0.37)), { rows: 24, cols: 24, channels: 64 });

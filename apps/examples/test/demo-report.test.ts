@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '../src/demo/run.js';
 import { chromiumMissing, launchChromium, type Chromium } from './support/chromium.js';
-import { writeDemoMosaicQa } from './support/demo-mosaic-qa.js';
+import { writeFakeMosaicQa } from './support/fake-mosaic-qa.js';
 import { serveStatic } from './support/static-server.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -28,7 +28,7 @@ describe.skipIf(missing !== undefined)('the demo report in headless Chromium', (
 
   beforeAll(async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'matryoshka-demo-report-'));
-    result = await runDemo({ predictorDir: writeDemoMosaicQa(), out });
+    result = await runDemo({ predictorDir: writeFakeMosaicQa(), out });
     server = await serveStatic(out);
     browser = await launchChromium({ width: 1280, height: 860 });
     await browser.page.goto(`${server.url}index.html`, { waitUntil: 'load' });

@@ -10,7 +10,7 @@ import { parseCli } from '../src/demo/cli.js';
 import { DEFAULT_IMAGES } from '../src/demo/options.js';
 import { runDemo, type DemoResult } from '../src/demo/run.js';
 import { formatDemo } from '../src/demo/table.js';
-import { writeDemoMosaicQa } from './support/demo-mosaic-qa.js';
+import { writeFakeMosaicQa } from './support/fake-mosaic-qa.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(path.join(tmpdir(), 'matryoshka-demo-'));
@@ -20,7 +20,7 @@ describe('the demo (npm run demo)', () => {
   let text: string;
 
   beforeAll(async () => {
-    result = await runDemo({ predictorDir: writeDemoMosaicQa(), out: false });
+    result = await runDemo({ predictorDir: writeFakeMosaicQa(), out: false });
     text = formatDemo(result).join('\n');
   }, 60_000);
 

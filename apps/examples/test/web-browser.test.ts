@@ -109,7 +109,7 @@ describe.skipIf(missing !== undefined)('the browser demo (npm run web)', () => {
     mosaicDir = real ? REAL_MOSAIC_QA : path.join(scratch, 'mosaic-qa');
     if (!real) {
       await mkdir(mosaicDir);
-      await writeFakeMosaicQa(mosaicDir);
+      writeFakeMosaicQa(mosaicDir);
     }
     const t = performance.now();
     const outDir = path.join(scratch, 'dist');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { DEFAULT_PREDICTOR_DIR as DEMO_MODEL_DIR } from '../demo/options.js';
 import { DEFAULT_CONFIG, QUICK_CONFIG, type StudyConfig } from './config.js';
 import { exportDemo } from './export-demo.js';
 import { studyCacheDir } from './features.js';
@@ -9,8 +10,6 @@ import { checkGoals } from './goals.js';
 import { runStudy, type Progress } from './pipeline.js';
 import { writeReport } from './report/write-report.js';
 
-/** Where the demo looks for the study's predictor and samples. */
-export const DEMO_MODEL_DIR = fileURLToPath(new URL('../../models/mosaic-qa', import.meta.url));
 
 const positive = (v: string): number => {
   const n = Number(v);

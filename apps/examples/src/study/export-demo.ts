@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { savePredictor } from '@matryoshka/scale-predictor';
 import type { MosaicSample, MosaicSamplesFile } from '../demo/samples-file.js';
-import { loadFashionMnist } from './fashion-mnist.js';
+import { loadFashionMnist, type FashionMnistSplit } from './fashion-mnist.js';
 import { mosaicPixels, type Mosaic } from './mosaics.js';
 import type { StudyResult } from './pipeline.js';
 import { ANSWERS, QUESTION_TYPES, question, questionEmbedding } from './questions.js';
@@ -12,8 +12,8 @@ import { SCALES } from './tokens.js';
 /** What the demo reads next to the predictor (see demo/samples-file.ts), with the study's probabilities. */
 export type DemoSamples = MosaicSamplesFile & { readonly samples: readonly (MosaicSample & { readonly probabilities: readonly number[] })[] };
 
-function png(mosaic: Mosaic): Buffer {
-  const gray = mosaicPixels(mosaic, loadFashionMnist('t10k'));
+function png(mosaic: Mosaic, source: FashionMnistSplit): Buffer {
+  const gray = mosaicPixels(mosaic, source);
   const image = new PNG({ width: gray.width, height: gray.height });
   gray.data.forEach((v, i) => image.data.set([v, v, v, 255], i * 4));
   return PNG.sync.write(image);
@@ -43,10 +43,11 @@ export function exportDemo(r: StudyResult, dir: string): string[] {
     }
   }
   const files: string[] = [];
+  const source = loadFashionMnist('t10k');
   const samples = picked.map(({ i, k }, n) => {
     const m = testMosaics[i]!;
     const image = `sample-${String(n).padStart(2, '0')}.png`;
-    writeFileSync(path.join(dir, image), png(m));
+    writeFileSync(path.join(dir, image), png(m, source));
     files.push(path.join(dir, image));
     const q = m.questions[k]!;
     return {

@@ -95,14 +95,14 @@ function questionIdOf(id: string, mosaics: Readonly<Record<string, readonly Mosa
   return mosaics[split!]![Number(mosaic)]!.questions[Number(k)]!;
 }
 
-/** The predictor's input for every question of a split, in record order: coarse levels + question one-hot. */
-function predictorFeatures(features: SplitFeatures, mosaics: readonly Mosaic[]): Float32Array[] {
-  const out: Float32Array[] = [];
+/** The predictor's input for every question of a split, by sample id: coarse levels + question one-hot. */
+function predictorFeatures(split: string, features: SplitFeatures, mosaics: readonly Mosaic[]): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
   mosaics.forEach((m, i) => {
     const base = i * 10 * CHANNELS;
     const one = tokenGrid(features.coarse.subarray(base, base + CHANNELS), { rows: 1, cols: 1, channels: CHANNELS });
     const nine = tokenGrid(features.coarse.subarray(base + CHANNELS, base + 10 * CHANNELS), { rows: 3, cols: 3, channels: CHANNELS });
-    for (const q of m.questions) out.push(coarseFeatures(one, nine, questionEmbedding(q)));
+    m.questions.forEach((q, k) => out.set(`${split}-${m.index}-${k}`, coarseFeatures(one, nine, questionEmbedding(q))));
   });
   return out;
 }
@@ -213,21 +213,15 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
   const oracle = analyzeOracle(testRecords, { groupBy: ['type'] });
   const validationTable = buildSampleTable(validationRecords, { groupBy: ['type'] });
   const testTable = buildSampleTable(testRecords, { groupBy: ['type'] });
-  const validationFeatures = predictorFeatures(features.splits.validation!, mosaics.validation);
-  const testFeatures = predictorFeatures(features.splits.test!, mosaics.test);
-  // Sample tables sort ids; line the features up by id.
-  const order = (table: typeof testTable, split: string, rows: Float32Array[], ms: readonly Mosaic[]): Float32Array[] => {
-    const byId = new Map<string, Float32Array>();
-    let r = 0;
-    ms.forEach((m) => m.questions.forEach((_, k) => byId.set(`${split}-${m.index}-${k}`, rows[r++]!)));
-    return table.ids.map((id) => byId.get(id)!);
-  };
+  // Sample tables sort their ids; features are looked up by id.
+  const validationFeatures = predictorFeatures('validation', features.splits.validation!, mosaics.validation);
+  const testFeatures = predictorFeatures('test', features.splits.test!, mosaics.test);
   const predictorOptions = { hidden: config.predictorHidden, epochs: config.predictorEpochs, l2: config.predictorL2, seed: config.seed };
-  const { predictor } = await trainPredictor(validationTable, order(validationTable, 'validation', validationFeatures, mosaics.validation), {
+  const { predictor } = await trainPredictor(validationTable, validationTable.ids.map((id) => validationFeatures.get(id)!), {
     ...predictorOptions,
     onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
   });
-  const probabilities = predictor.predictBatch(order(testTable, 'test', testFeatures, mosaics.test));
+  const probabilities = predictor.predictBatch(testTable.ids.map((id) => testFeatures.get(id)!));
   const evaluation = evaluatePredictor(testTable, probabilities, { budget: false });
   const targets = budgetTargets(SCALES);
   const budget = budgetCurve(testTable, probabilities, targets, config.budgetBatch);
@@ -264,7 +258,7 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     singleScale: perScale(single),
     trainingFree: Object.fromEntries(SELECTIONS.map((s) => [s, perScale(trainingFree[s])])) as Record<Selection, Accuracy>,
     oracle,
-    predictor: { evaluation, budget, featureSize: validationFeatures[0]!.length, questionOnly: { budget: ablationBudget } },
+    predictor: { evaluation, budget, featureSize: validationFeatures.values().next().value!.length, questionOnly: { budget: ablationBudget } },
     artifacts: { predictor, testMosaics: mosaics.test, testCorrect: m3Test, testRecords, testProbabilities: new Map(testTable.ids.map((id, i) => [id, probabilities[i]!])) },
   };
 }

@@ -25,7 +25,7 @@ describe('PCA', () => {
 });
 
 describe('the budget curve', () => {
-  it('never spends more than the target and matches fixed scales at their tokens when the predictor is uninformative', () => {
+  it('never spends more than the target, and with a perfect predictor is at least as good as the fixed scale at its tokens', () => {
     const scales = [1, 9, 36, 144, 576];
     const records = Array.from({ length: 100 }, (_, i) => scales.map((scale, j) => ({ id: i, scale, correct: (i * 7 + j * 3) % 5 < j + 1 }))).flat();
     const table = buildSampleTable(records);

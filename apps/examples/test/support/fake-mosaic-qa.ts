@@ -1,57 +1,62 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScalePredictor, savePredictor, seededRandom } from '@matryoshka/scale-predictor';
 import { PNG } from 'pngjs';
 
 const SCALES = [1, 9, 36, 144, 576];
 const CHANNELS = 576; // the default encoder's
-const EMBEDDING = 4;
+const EMBEDDING = 3;
+
+/** The questions the fake samples ask; `correctAt` follows each type's usual need for tokens. */
+const QUESTIONS = [
+  { question: 'What colour dominates the mosaic?', type: 'color', answer: 'red', oracle: 1 },
+  { question: 'What is in the top-left?', type: 'where', answer: 'Sneaker', oracle: 36 },
+  { question: 'How many tiles are blue?', type: 'count', answer: '3', oracle: null },
+] as const;
 
 /**
- * Writes a stand-in for the mosaic-QA study's output (predictor.json, samples.json and one mosaic)
- * into `dir`: a valid, seeded random predictor, so the page's predictor path can be tested before
- * (or without) the real study.
+ * Writes a small stand-in for the mosaic-QA study's output into `dir` (default: a fresh temp folder) —
+ * predictor.json (a valid, seeded random predictor made with `new ScalePredictor` +
+ * `savePredictor`), samples.json in the study's shape, and three 56×56 PNG mosaics — so the demos'
+ * predictor paths are tested without the study. Returns the folder.
  */
-export async function writeFakeMosaicQa(dir: string): Promise<void> {
-  const random = seededRandom(7);
-  const inputs = 2 * CHANNELS + 3 + EMBEDDING; // coarseFeatures' length
+export function writeFakeMosaicQa(dir = mkdtempSync(path.join(tmpdir(), 'matryoshka-fake-qa-'))): string {
+  const random = seededRandom(11);
+  const inputs = 2 * CHANNELS + 3 + EMBEDDING; // coarseFeatures' length with a 3-number embedding
+  const weights = Float32Array.from({ length: inputs * SCALES.length }, () => (random() - 0.5) * 0.02);
+  // The embedding (the last inputs) moves every scale's logit, so the samples differ.
+  for (let e = 0; e < EMBEDDING; e++) for (let s = 0; s < SCALES.length; s++) weights[(inputs - EMBEDDING + e) * SCALES.length + s] = (e - 1) * 1.5;
   const predictor = new ScalePredictor({
     scales: SCALES,
     tokens: SCALES,
     featureMean: new Float32Array(inputs),
     featureStd: new Float32Array(inputs).fill(1),
-    layers: [
-      {
-        inputs,
-        outputs: SCALES.length,
-        activation: 'sigmoid',
-        weights: Float32Array.from({ length: inputs * SCALES.length }, () => (random() - 0.5) * 0.1),
-        bias: Float32Array.from([-2, -1, 0, 1, 2]),
-      },
-    ],
+    layers: [{ inputs, outputs: SCALES.length, activation: 'sigmoid', weights, bias: Float32Array.from([-1.5, -0.5, 0.5, 1.5, 2.5]) }],
   });
-  await writeFile(path.join(dir, 'predictor.json'), savePredictor(predictor, { fake: true }));
-  // A 4×4 mosaic of flat coloured tiles, like the study's images.
-  const png = new PNG({ width: 96, height: 96 });
-  for (let y = 0; y < 96; y++) {
-    for (let x = 0; x < 96; x++) {
-      const tile = Math.floor(y / 24) * 4 + Math.floor(x / 24);
-      const i = (y * 96 + x) * 4;
+  writeFileSync(path.join(dir, 'predictor.json'), savePredictor(predictor, { fake: 'apps/examples/test/support/fake-mosaic-qa.ts' }));
+  const samples = QUESTIONS.map((q, i) => {
+    const image = `sample-0${i}.png`;
+    writeFileSync(path.join(dir, image), mosaic(i));
+    const correctAt = Object.fromEntries(SCALES.map((s) => [String(s), q.oracle !== null && s >= q.oracle]));
+    return { image, question: q.question, type: q.type, embedding: [i === 0 ? 1 : 0, i === 1 ? 1 : 0, i === 2 ? 1 : 0], answer: q.answer, oracleScale: q.oracle, correctAt };
+  });
+  writeFileSync(path.join(dir, 'samples.json'), JSON.stringify({ note: 'A fake predictor and samples made by the tests.', scales: [...SCALES].reverse(), samples }, null, 1));
+  return dir;
+}
+
+/** A 56×56 mosaic of 4×4 flat tiles (14 px), coloured from `seed`. */
+function mosaic(seed: number): Buffer {
+  const png = new PNG({ width: 56, height: 56 });
+  for (let y = 0; y < 56; y++) {
+    for (let x = 0; x < 56; x++) {
+      const tile = Math.floor(y / 14) * 4 + Math.floor(x / 14) + 7 * seed;
+      const i = (y * 56 + x) * 4;
       png.data[i] = (tile * 53) % 256;
       png.data[i + 1] = (tile * 97) % 256;
       png.data[i + 2] = (tile * 31) % 256;
       png.data[i + 3] = 255;
     }
   }
-  await writeFile(path.join(dir, 'sample-00.png'), PNG.sync.write(png));
-  const sample = {
-    image: 'sample-00.png',
-    question: 'What colour is the top-left tile?',
-    type: 'color',
-    embedding: [1, 0, 0.5, -0.5],
-    answer: 'black',
-    oracleScale: 9,
-    correctAt: { '1': false, '9': true, '36': true, '144': true, '576': true },
-  };
-  await writeFile(path.join(dir, 'samples.json'), JSON.stringify({ note: 'A fake predictor made by the browser test.', scales: SCALES, samples: [sample] }));
+  return PNG.sync.write(png);
 }

@@ -1,16 +1,8 @@
 import type { TokenPyramid } from '@matryoshka/core';
 import { chooseScale, coarseFeatures, loadPredictor, type ScalePredictor } from '@matryoshka/scale-predictor';
+import { parseSamplesFile, type MosaicSample } from '../../src/demo/samples-file.js';
 
-/** One bundled mosaic-QA question (apps/examples/models/mosaic-qa/samples.json). */
-export interface MosaicSample {
-  readonly image: string;
-  readonly question: string;
-  readonly type: string;
-  readonly embedding: number[];
-  readonly answer: string;
-  readonly oracleScale: number | null;
-  readonly correctAt: Readonly<Record<string, boolean>>;
-}
+export type { MosaicSample };
 
 export interface MosaicQa {
   readonly predictor: ScalePredictor;
@@ -20,19 +12,18 @@ export interface MosaicQa {
 
 /** The predictor and its samples, or why they are not available (the study has not produced them yet). */
 export async function loadMosaicQa(base: URL): Promise<MosaicQa | { unavailable: string }> {
-  const get = async (file: string): Promise<unknown> => {
+  const get = async (file: string): Promise<string> => {
     const response = await fetch(new URL(`mosaic-qa/${file}`, base));
     if (!response.ok) throw new Error(`mosaic-qa/${file} is not in this build (HTTP ${response.status})`);
-    return response.json();
+    return response.text();
   };
   try {
-    const { files } = (await get('manifest.json')) as { files: string[] };
+    const { files } = JSON.parse(await get('manifest.json')) as { files: string[] };
     const missing = ['predictor.json', 'samples.json'].filter((f) => !files.includes(f));
     if (missing.length > 0) return { unavailable: `the mosaic-QA study has not produced ${missing.join(' and ')} yet` };
     const [predictorJson, samplesJson] = await Promise.all([get('predictor.json'), get('samples.json')]);
-    const s = samplesJson as { note?: string; samples?: MosaicSample[] };
-    if (!Array.isArray(s.samples)) throw new Error('samples.json has no samples array');
-    return { predictor: loadPredictor(predictorJson as object), note: s.note ?? '', samples: s.samples };
+    const s = parseSamplesFile(samplesJson, 'mosaic-qa/samples.json');
+    return { predictor: loadPredictor(predictorJson), note: s.note, samples: s.samples };
   } catch (error) {
     return { unavailable: (error as Error).message };
   }
