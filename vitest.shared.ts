@@ -9,6 +9,8 @@ export const sourceAliases = {
   '@matryoshka/backend-cuda': fileURLToPath(new URL('./packages/backend-cuda/src/index.ts', import.meta.url)),
   '@matryoshka/encoders': fileURLToPath(new URL('./packages/encoders/src/index.ts', import.meta.url)),
   // Subpaths before their package: the first matching alias wins.
+  '@matryoshka/transformers/testing': fileURLToPath(new URL('./packages/transformers/src/testing/index.ts', import.meta.url)),
+  '@matryoshka/transformers': fileURLToPath(new URL('./packages/transformers/src/index.ts', import.meta.url)),
   '@matryoshka/scale-predictor/train': fileURLToPath(new URL('./packages/scale-predictor/src/train.ts', import.meta.url)),
   '@matryoshka/scale-predictor': fileURLToPath(new URL('./packages/scale-predictor/src/index.ts', import.meta.url)),
 };

@@ -23,6 +23,15 @@ export const ErrorCode = {
   Disposed: 'DISPOSED',
   /** A device or runtime failed while working (lost device, driver error). */
   DeviceError: 'DEVICE_ERROR',
+  /** A model family, processor or layout an integration cannot map (it names the model type). */
+  UnsupportedModel: 'UNSUPPORTED_MODEL',
+  /** A host library no longer behaves as an integration relies on (e.g. a hook was bypassed). */
+  IntegrationBroken: 'INTEGRATION_BROKEN',
+  /**
+   * A size is above a safety limit (bytes a plan would allocate, a declared image size, a file's
+   * size): checked before anything is allocated or read. The message names the option that raises it.
+   */
+  LimitExceeded: 'LIMIT_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
