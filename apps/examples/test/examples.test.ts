@@ -19,7 +19,7 @@ async function runExample(name: string, args: string[] = [], env: Record<string,
 
 describe.concurrent('the examples', () => {
   it('are all tested here', () => {
-    expect(readdirSync(`${appDir}/examples`).sort()).toEqual(['analyse-results.ts', 'backend-swapping.ts', 'custom-encoder.ts', 'scale-choice.ts']);
+    expect(readdirSync(`${appDir}/examples`).sort()).toEqual(['analyse-results.ts', 'backend-swapping.ts', 'custom-encoder.ts', 'scale-choice.ts', 'vlm-onevision.ts']);
   });
 
   it('backend-swapping.ts: the same call on every backend, and why the others are unavailable', async () => {
@@ -36,6 +36,15 @@ describe.concurrent('the examples', () => {
     } else {
       expect(out).toMatch(/^webgpu {2}unavailable: \S/m);
     }
+  });
+
+  it('vlm-onevision.ts: one question at 576 and at 36 tokens (a generated model without a folder)', async () => {
+    const out = await runExample('vlm-onevision');
+    expect(out).toMatch(/^576 tokens asked → 729 visual tokens, prompt (\d+) tokens, [\d.]+ s \(vision \d+ ms, pooling [\d.]+ ms\)$/m);
+    expect(out).toMatch(/^36 tokens asked → 36 visual tokens, prompt (\d+) tokens, /m);
+    const [full, few] = [...out.matchAll(/prompt (\d+) tokens/g)].map((m) => Number(m[1]));
+    expect(full! - few!).toBe(729 - 36);
+    expect(out.match(/^ {2}answer: ".*"$/gm)).toHaveLength(2);
   });
 
   it('custom-encoder.ts: an ONNX model built in code encodes a bundled photo', async () => {

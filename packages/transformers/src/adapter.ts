@@ -266,6 +266,12 @@ function checkOptions(options: MatryoshkaOptions): CheckedOptions {
       argument: 'options.policyScales',
     });
   }
+  const b = options.backend as unknown;
+  if (b !== undefined && typeof b !== 'string' && (typeof b !== 'object' || b === null || typeof (b as Backend<unknown>).buildPyramid !== 'function')) {
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.backend: expected 'cpu', 'webgpu', 'auto', a registered name or a backend object, got ${describe(b)}`, {
+      argument: 'options.backend',
+    });
+  }
   return { backend: options.backend, mode, tokens: options.tokens, tokenizer: options.tokenizer, grid, policyScales };
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { POOLING_MODES, disposeBackends, isMatryoshkaError, type PoolingMode } from '@matryoshka/core';
-import { DEFAULT_PREDICTOR_DIR, DEFAULT_TAU, type DemoOptions } from './options.js';
+import { DEFAULT_QUESTION, formatVlmSection, runVlmSection } from '../vlm/section.js';
+import { DEFAULT_IMAGES, DEFAULT_PREDICTOR_DIR, DEFAULT_TAU, type DemoOptions } from './options.js';
 import { progressBar } from './progress.js';
 import { runDemo } from './run.js';
 import { formatDemo } from './table.js';
@@ -16,7 +17,7 @@ const int = (name: string) => (value: string) => {
 };
 
 /** Parses the command line into demo options; relative paths resolve against `cwd`. */
-export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOptions {
+export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOptions & { vlm: VlmCliOptions | false } {
   const program = new Command('npm run demo --')
     .description('Encodes photos with the offline default encoder, pools each into nested M3 token levels on the best backend, compares a fixed scale with a token budget, runs the mosaic-QA samples through their learned scale predictor, and writes an HTML report.')
     .argument('[images...]', 'PNG or JPEG files (default: the bundled photos in apps/examples/images)')
@@ -30,10 +31,26 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOpti
     .option('--predictor-dir <dir>', 'the folder with predictor.json, samples.json and the sample images', path.relative(cwd, DEFAULT_PREDICTOR_DIR) || '.')
     .option('--out <dir>', 'where the HTML report goes (index.html)', 'demo-report')
     .option('--no-report', 'write no HTML report')
+    .option('--vlm <folder>', 'a transformers.js llava or llava_onevision model folder for the VLM section (default: a generated tiny model with random weights)')
+    .option('--no-vlm', 'skip the VLM section')
+    .option('--vlm-question <text>', 'the question the VLM section asks about the first image', DEFAULT_QUESTION)
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')) });
   program.parse(argv as string[], { from: 'user' });
-  const o = program.opts<{ scale: number; budget?: number; backend?: string; scales: string; mode: string; tau: string; sampleBudget?: number; predictorDir: string; out: string; report: boolean }>();
+  const o = program.opts<{
+    scale: number;
+    budget?: number;
+    backend?: string;
+    scales: string;
+    mode: string;
+    tau: string;
+    sampleBudget?: number;
+    predictorDir: string;
+    out: string;
+    report: boolean;
+    vlm: string | boolean;
+    vlmQuestion: string;
+  }>();
   const scales = o.scales.split(',').map((s) => Number(s.trim()));
   if (scales.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new InvalidArgumentError(`--scales must be token counts like 576,144,36,9,1, got '${o.scales}'.`);
   const tau = Number(o.tau);
@@ -49,14 +66,21 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOpti
     ...(o.budget === undefined ? {} : { budget: o.budget }),
     ...(o.sampleBudget === undefined ? {} : { sampleBudget: o.sampleBudget }),
     ...(o.backend === undefined ? {} : { backend: o.backend }),
+    vlm: o.vlm === false ? false : { question: o.vlmQuestion, ...(typeof o.vlm === 'string' ? { folder: path.resolve(cwd, o.vlm) } : {}) },
   };
+}
+
+/** The VLM section's options: a model folder (default a generated tiny model) and the question. */
+export interface VlmCliOptions {
+  readonly folder?: string;
+  readonly question: string;
 }
 
 /** Runs the demo as the CLI does: prints the tables, or `Error: …` and exit code 1. */
 export async function main(argv: readonly string[]): Promise<number> {
   // npm runs workspace scripts in the workspace folder; INIT_CWD is where the user typed the command.
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  let options: DemoOptions;
+  let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(argv, cwd);
   } catch (error) {
@@ -74,6 +98,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const result = await runDemo({ ...options, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
     bar.stop();
     for (const line of formatDemo(result)) console.log(line);
+    if (options.vlm !== false) {
+      const image = options.images?.[0] ?? DEFAULT_IMAGES[0]!;
+      const section = await runVlmSection({ image, question: options.vlm.question, ...(options.vlm.folder === undefined ? {} : { folder: options.vlm.folder }) });
+      console.log('');
+      for (const line of formatVlmSection(section)) console.log(line);
+    }
     return 0;
   } catch (error) {
     bar.stop();
