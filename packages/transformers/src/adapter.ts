@@ -1,11 +1,11 @@
 import { DEFAULT_SCALES, ErrorCode, MatryoshkaError, describe, oneOf, POOLING_MODES, type Backend, type PoolingMode } from '@matryoshka/core';
 import { resolveBackend, type BackendOption } from './backend.js';
 import { featureFrames, featureTensor, imagePyramids, poolFrames } from './features.js';
-import { assertSupportedFamily } from './families.js';
+import { assertSupportedFamily, familyLayout, type FamilyLayout, type SupportedModelType } from './families.js';
 import { gridFromConfig, inferGrid, type FeatureGrid, type GridOverride } from './grid.js';
 import { installHook, releaseHook, rememberFeatures, timesUsed } from './hook.js';
 import { assertModelInternals, isMergeMismatch, type TensorLike } from './internals.js';
-import { checkMarkers, expandMarkers, tokenizeExpanded, type TokenizerLike } from './placeholders.js';
+import { checkMarkers, tokenizeExpanded, type TokenizerLike } from './placeholders.js';
 import { checkCount, fixedCounts, isPolicy, planCount, type PlannedCount, type TokenCount, type TokensOption } from './tokens.js';
 
 export interface MatryoshkaOptions {
@@ -90,7 +90,7 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
   assertModelInternals(model);
   const modelType = assertSupportedFamily(model.config.model_type);
   const o = checkOptions(options);
-  const parts = processorParts(processor, o.tokenizer);
+  const parts = processorParts(processor, o.tokenizer, modelType);
   const imageTokenId = imageTokenIdOf(model.config, modelType);
   const encode = installHook(model);
   let disposed = false;
@@ -100,12 +100,12 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
     if (disposed) throw new MatryoshkaError(ErrorCode.Disposed, 'this Matryoshka VLM adapter was disposed and cannot be used');
     const r = checkRequest(request);
     const images = r.images;
-    checkMarkers(r.text, parts.imageToken, images.length);
+    checkMarkers(r.text, parts.layout, images.length);
     const tokens = r.tokens === undefined ? o.tokens : r.tokens;
     const fixed = isPolicy(tokens) ? undefined : fixedCounts(tokens, images.length);
     const started = performance.now();
     if (images.length === 0) {
-      const encoded = tokenizeExpanded(parts.tokenizer, r.text, imageTokenId, 0, modelType, parts.imageToken);
+      const encoded = tokenizeExpanded(parts.tokenizer, r.text, imageTokenId, 0, modelType, parts.layout.placeholder);
       return finish({ ...encoded }, [], [], undefined, { preprocessMs: 0, encodeMs: 0, poolMs: 0 });
     }
 
@@ -136,9 +136,9 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
       visualTokens = pooled.rows;
     }
     const pooledAt = performance.now();
-    const text = expandMarkers(r.text, parts.imageToken, visualTokens);
+    const text = parts.layout.expand(r.text, visualTokens);
     const total = visualTokens.reduce((a, b) => a + b, 0);
-    const ids = tokenizeExpanded(parts.tokenizer, text, imageTokenId, total, modelType, parts.imageToken);
+    const ids = tokenizeExpanded(parts.tokenizer, text, imageTokenId, total, modelType, parts.layout.placeholder);
     rememberFeatures(pixels, features);
     return finish({ ...ids, pixel_values: pixels }, visualTokens, requested, grid, {
       preprocessMs: preprocessed - started,
@@ -290,10 +290,10 @@ interface Parts {
   tokenizer: TokenizerLike;
   imageProcessor: (images: unknown) => Promise<{ pixel_values: TensorLike }>;
   processorConfig: Record<string, unknown> | undefined;
-  imageToken: string;
+  layout: FamilyLayout;
 }
 
-function processorParts(processor: unknown, tokenizerOption: unknown): Parts {
+function processorParts(processor: unknown, tokenizerOption: unknown, modelType: SupportedModelType): Parts {
   const p = processor as ProcessorLike | null;
   if (typeof p !== 'object' && typeof p !== 'function') {
     throw new MatryoshkaError(ErrorCode.InvalidArgument, `processor: expected the model's processor or image processor, got ${describe(p)}`, { argument: 'processor' });
@@ -311,9 +311,14 @@ function processorParts(processor: unknown, tokenizerOption: unknown): Parts {
     });
   }
   const config = typeof p.config === 'object' && p.config !== null ? p.config : undefined;
-  const imageToken = typeof config?.image_token === 'string' && config.image_token.length > 0 ? config.image_token : '<image>';
+  const t = tokenizer as unknown as { config?: Record<string, unknown>; bos_token?: unknown };
+  const layout = familyLayout(modelType, {
+    processorConfig: config,
+    tokenizerConfig: typeof t.config === 'object' && t.config !== null ? t.config : undefined,
+    bosToken: typeof t.bos_token === 'string' ? t.bos_token : undefined,
+  });
   return { tokenizer, // transformers.js processors are callable objects without Function.prototype: call them directly.
-    imageProcessor: (images) => imageProcessor(images), processorConfig: config, imageToken };
+    imageProcessor: (images) => imageProcessor(images), processorConfig: config, layout };
 }
 
 function imageTokenIdOf(config: Record<string, unknown>, modelType: string): number {

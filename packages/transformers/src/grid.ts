@@ -21,6 +21,12 @@ export interface GridOverride {
  */
 export function gridFromConfig(config: Record<string, unknown>, processorConfig: Record<string, unknown> | undefined, size: number | undefined): { rows: number; cols: number } | undefined {
   const vision = (config.vision_config ?? {}) as Record<string, unknown>;
+  // Encoders that pool inside (gemma3: 64×64 patches → 256 tokens) state their token count.
+  const perImage = numberField(config.mm_tokens_per_image);
+  if (perImage !== undefined) {
+    const side = Math.round(Math.sqrt(perImage));
+    return side * side === perImage ? { rows: side, cols: side } : undefined;
+  }
   const patch = numberField(vision.patch_size) ?? numberField(processorConfig?.patch_size);
   const side = size ?? numberField(vision.image_size);
   if (patch === undefined || side === undefined) return undefined;

@@ -1,4 +1,5 @@
 import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import type { FamilyLayout } from './families.js';
 import type { TensorLike } from './internals.js';
 
 /** The tokenizer call of transformers.js (`PreTrainedTokenizer` is callable). */
@@ -9,21 +10,13 @@ export function countMarkers(text: string, marker: string): number {
   return text.split(marker).length - 1;
 }
 
-/** The prompt with its k-th `marker` repeated `counts[k]` times: one placeholder per visual token. */
-export function expandMarkers(text: string, marker: string, counts: readonly number[]): string {
-  const parts = text.split(marker);
-  let out = parts[0]!;
-  for (let k = 1; k < parts.length; k++) out += marker.repeat(counts[k - 1]!) + parts[k]!;
-  return out;
-}
-
-/** Checks that the prompt names exactly one `marker` per image, before any session runs. */
-export function checkMarkers(text: string, marker: string, images: number): void {
-  const found = countMarkers(text, marker);
-  if (found !== images) {
+/** Checks that the prompt marks the images as its family expects, before any session runs. */
+export function checkMarkers(text: string, layout: FamilyLayout, images: number): void {
+  const found = countMarkers(text, layout.marker);
+  if (!layout.accepts(found, images)) {
     throw new MatryoshkaError(
       ErrorCode.ShapeMismatch,
-      `text: the prompt has ${found} '${marker}' placeholder${found === 1 ? '' : 's'} for ${images} image${images === 1 ? '' : 's'}; put one '${marker}' where each image goes, in order`,
+      `text: the prompt has ${found} '${layout.marker}' placeholder${found === 1 ? '' : 's'} for ${images} image${images === 1 ? '' : 's'}; put one '${layout.marker}' where each image goes, in order`,
       { argument: 'text' },
     );
   }
@@ -33,7 +26,7 @@ export function checkMarkers(text: string, marker: string, images: number): void
  * Tokenizes the expanded prompt the way the stock processor does (same call, same special
  * tokens) and proves every placeholder became exactly one `imageTokenId`.
  */
-export function tokenizeExpanded(tokenizer: TokenizerLike, text: string, imageTokenId: number, expected: number, modelType: string, marker: string) {
+export function tokenizeExpanded(tokenizer: TokenizerLike, text: string, imageTokenId: number, expected: number, modelType: string, placeholder: string) {
   const encoded = tokenizer(text);
   const ids = encoded.input_ids.data;
   const id = BigInt(imageTokenId);
@@ -42,7 +35,7 @@ export function tokenizeExpanded(tokenizer: TokenizerLike, text: string, imageTo
   if (found !== expected) {
     throw new MatryoshkaError(
       ErrorCode.UnsupportedModel,
-      `model: the '${modelType}' tokenizer turned ${expected} '${marker}' placeholders into ${found} tokens of id ${imageTokenId} (config image_token_index); '${marker}' must be one special token`,
+      `model: the '${modelType}' tokenizer turned ${expected} '${placeholder}' placeholders into ${found} tokens of id ${imageTokenId} (config image_token_index); '${placeholder}' must be one special token`,
       { argument: 'model' },
     );
   }

@@ -250,9 +250,9 @@ describe('bad input', () => {
   it('an unsupported model type is refused at wrap time, naming the type', () => {
     const model = f.vlm.model;
     const type = model.config.model_type;
-    model.config.model_type = 'paligemma';
+    model.config.model_type = 'idefics3';
     try {
-      expect(() => withMatryoshka(model, f.vlm.processor)).toThrow(expect.objectContaining({ code: ErrorCode.UnsupportedModel, message: expect.stringContaining("'paligemma'") }));
+      expect(() => withMatryoshka(model, f.vlm.processor)).toThrow(expect.objectContaining({ code: ErrorCode.UnsupportedModel, message: expect.stringContaining("'idefics3'") }));
     } finally {
       model.config.model_type = type;
     }
