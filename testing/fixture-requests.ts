@@ -13,7 +13,7 @@ export interface FixtureLevel {
   temporalKernel?: number;
 }
 
-/** One case of `shared/fixtures/pytorch/manifest.json`. */
+/** One case of `testing/fixtures/pytorch/manifest.json`. */
 export interface FixtureCase {
   name: string;
   op: 'm3-floor' | 'avg-ceil' | 'adaptive-avg' | 'bilinear' | 'max-floor' | 'video-avg';

@@ -7,17 +7,18 @@ import type { FixtureCase } from './fixture-requests.js';
 export type { FixtureCase, FixtureLevel } from './fixture-requests.js';
 
 /**
- * The PyTorch reference outputs live in the workspace's shared folder beside the repository
- * (`../shared/fixtures/pytorch`), or where MATRYOSHKA_FIXTURES points. Missing fixtures fail the
- * run: parity is not optional.
+ * The PyTorch reference outputs are committed with the repository (`testing/fixtures/pytorch`, 444 KB,
+ * made by PyTorch's CPU float32 ops; see its README), so a clone alone runs every parity test;
+ * MATRYOSHKA_FIXTURES points elsewhere (e.g. fixtures regenerated with another PyTorch). Missing
+ * fixtures fail the run: parity is not optional.
  */
 export const FIXTURE_DIR =
-  process.env.MATRYOSHKA_FIXTURES ?? fileURLToPath(new URL('../../shared/fixtures/pytorch/', import.meta.url));
+  process.env.MATRYOSHKA_FIXTURES ?? fileURLToPath(new URL('./fixtures/pytorch/', import.meta.url));
 
 export function loadManifest(): { generator: string; cases: FixtureCase[] } {
   const path = `${FIXTURE_DIR}/manifest.json`;
   if (!existsSync(path)) {
-    throw new Error(`PyTorch fixtures not found at ${path}; check out shared/ beside the repository or set MATRYOSHKA_FIXTURES`);
+    throw new Error(`PyTorch fixtures not found at ${path}; they are committed in testing/fixtures/pytorch (or set MATRYOSHKA_FIXTURES)`);
   }
   return JSON.parse(readFileSync(path, 'utf8')) as { generator: string; cases: FixtureCase[] };
 }
@@ -28,7 +29,7 @@ export function loadFloats(file: string): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-/** max |a − b| / max |b|: the parity measure of the issue (≤ 1e-5). */
+/** max |a − b| / max |b|: the parity measure (float32 parity means ≤ 1e-5). */
 export function relativeError(actual: Float32Array, expected: Float32Array): number {
   if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;
   let err = 0;

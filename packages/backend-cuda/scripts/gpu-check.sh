@@ -4,8 +4,9 @@
 # pyramids without device-memory growth; then the fused pyramid timed against PyTorch
 # (avg_pool2d per level, as the official M3 code) and a device-to-device copy, ending with one table.
 #
-# The GPU machine needs: Linux x86-64, an NVIDIA GPU with an R580+ driver (libcuda.so.1; the PTX is
-# ISA 9.0), and optionally python3 with a CUDA build of PyTorch. No Node.js, no npm, no network.
+# The GPU machine needs: Linux x86-64, an NVIDIA GPU and a driver that supports it (libcuda.so.1; the
+# PTX is ISA 6.3, which any driver from R410 / CUDA 10.0 on JIT-compiles), and optionally python3
+# with a CUDA build of PyTorch. No Node.js, no npm, no network.
 #
 #   1. Once, on any Linux x86-64 machine with Node.js >= 20.10, npm and this repository (npm ci done):
 #        bash packages/backend-cuda/scripts/gpu-check.sh --prepare [--out DIR] [--node 20.20.2]
@@ -64,7 +65,7 @@ else
   bundle=0
   pkg="$(cd "$here/.." && pwd)"
   root="$(cd "$pkg/../.." && pwd)"
-  fixtures_default="$root/../shared/fixtures/pytorch"
+  fixtures_default="$root/testing/fixtures/pytorch"
   [ -d "$root/node_modules/koffi" ] || die "no node_modules in $root: run npm ci there, or use the bundle (--prepare on a machine with npm)" 3
 fi
 

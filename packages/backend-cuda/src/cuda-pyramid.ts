@@ -62,7 +62,11 @@ export function createCudaPyramid(
     backend: 'cuda',
     mode: info.mode,
     levels: frozen,
-    at: (tokens: number) => findLevel(frozen, tokens),
+    // A disposed pyramid's memory is freed (and may be reused): never hand out its pointer.
+    at: (tokens: number) => {
+      if (disposed) throw disposedError('This cuda pyramid');
+      return findLevel(frozen, tokens);
+    },
     async read(): Promise<TokenPyramid> {
       alive();
       const items = frozen.map((l) => ({ pointer: l.pointer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels }));

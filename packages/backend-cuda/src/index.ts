@@ -9,7 +9,7 @@ export type { CudaDeviceInfo } from './device/runtime.js';
 export type { CudaDType } from './kernels/names.js';
 export { CudaError, type CudaDriver, type DevicePointer, type Dim3, type Handle } from './driver/api.js';
 export { DEFAULT_CUDA_LIBRARY, loadKoffiDriver } from './driver/koffi-driver.js';
-export { PTX_CUDA_VERSION, PTX_ISA, PTX_KERNELS, PTX_TARGET } from './kernels/ptx.js';
+export { PTX_CHECKED_TARGETS, PTX_CUDA_VERSION, PTX_ISA, PTX_KERNELS, PTX_MIN_DRIVER, PTX_NVCC, PTX_TARGET } from './kernels/ptx.js';
 export { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from '@matryoshka/core';
 export { planPyramid, type PyramidOp } from './launch/pyramid-plan.js';
 export { fusedGeometry, windowGeometry, type FusedGeometry } from './launch/geometry.js';

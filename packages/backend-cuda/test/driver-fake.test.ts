@@ -26,6 +26,15 @@ describe('host side, with a recording fake driver', () => {
     expect(driver.contextRefs).toBe(0);
   });
 
+  it('at() on a disposed pyramid throws DISPOSED instead of handing out freed memory', async () => {
+    const b = await createCudaBackend({ driver: new FakeDriver() });
+    const p = await b.buildPyramid(grid, { scales: [36, 1] });
+    expect(p.at(36).rows).toBe(6);
+    p.dispose();
+    expect(() => p.at(36)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    b.dispose();
+  });
+
   it('without the cache, memory goes back to the driver on every dispose', async () => {
     const driver = new FakeDriver();
     const b = await createCudaBackend({ driver, cacheBytes: 0 });

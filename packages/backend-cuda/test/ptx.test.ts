@@ -1,19 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PTX, PTX_ISA, PTX_KERNELS, PTX_SOURCES_SHA256, PTX_TARGET } from '../src/kernels/ptx.js';
+import { PTX, PTX_CHECKED_TARGETS, PTX_CUDA_VERSION, PTX_ISA, PTX_KERNELS, PTX_MIN_DRIVER, PTX_SOURCES_SHA256, PTX_TARGET } from '../src/kernels/ptx.js';
 
 // The committed PTX (src/kernels/ptx.ts) against its sources: always by hash; where nvcc is
-// installed (CI), by compiling again; and ptxas must accept it for the GPUs that matter.
+// installed (CI), by compiling again; and ptxas must accept it for the GPUs that matter, at the
+// lowest ISA it declares (the oldest drivers that can run it).
 const script = fileURLToPath(new URL('../scripts/build-ptx.mjs', import.meta.url));
 const build = (await import(script)) as {
   findNvcc: () => string | null;
   findPtxas: () => string | null;
   nvccRelease: (nvcc: string) => string;
   sourcesHash: () => string;
+  withIsa: (ptx: string, isa: string) => string;
+  assembles: (ptxas: string, ptx: string, targets?: readonly string[]) => { ok: boolean; error?: string };
+  ISA_DRIVERS: ReadonlyArray<{ isa: string; cuda: string; driver: string }>;
+  TARGETS: readonly string[];
 };
 const nvcc = build.findNvcc();
 const ptxas = build.findPtxas();
@@ -27,37 +29,47 @@ const recompile =
       ? `nvcc ${installed} is installed but the PTX was made by ${madeWith}: the outputs of two releases differ anyway`
       : '';
 if (recompile !== '') console.log(`skipping the recompile check: ${recompile}; the source hash is still checked`);
-if (ptxas === null) console.log('skipping the ptxas check: ptxas not found (set PTXAS or put the CUDA toolkit on PATH)');
+if (ptxas === null) console.log('skipping the ptxas checks: ptxas not found (set PTXAS or put the CUDA toolkit on PATH)');
+
+const GPUS = ['sm_75', 'sm_80', 'sm_86', 'sm_89', 'sm_90'];
 
 describe('the committed PTX', () => {
-  it('was compiled from the current kernel sources (sha256 of kernels/*.cu, *.cuh and the nvcc flags)', () => {
+  it('was compiled from the current kernel sources (sha256 of kernels/*.cu, *.cuh, the nvcc flags and the post-processing)', () => {
     expect(PTX_SOURCES_SHA256, 'kernels/ changed: run `npm run build:ptx` in packages/backend-cuda').toBe(build.sourcesHash());
   });
 
-  it('targets compute_75 with PTX ISA 9.0 and defines every kernel', () => {
+  it('targets compute_75, declares an ISA R520+ drivers run (≤ 7.8), and defines every kernel', () => {
     expect(PTX_TARGET).toBe('compute_75');
-    expect(PTX_ISA).toBe('9.0');
     expect(PTX).toMatch(/^\.target sm_75$/m);
+    expect(PTX).toMatch(new RegExp(`^\\.version ${PTX_ISA.replace('.', '\\.')}$`, 'm'));
+    expect(Number(PTX_ISA)).toBeLessThanOrEqual(7.8);
+    expect(build.ISA_DRIVERS.find((d) => d.isa === PTX_ISA)).toEqual({ isa: PTX_ISA, cuda: PTX_CUDA_VERSION, driver: PTX_MIN_DRIVER });
+    expect(PTX_CHECKED_TARGETS).toEqual(GPUS);
+    expect(build.TARGETS).toEqual(GPUS);
+    // nvcc's load hints need ISA 8.3+: the build removes them.
+    expect(PTX).not.toMatch(/used_bytes_mask/);
     for (const k of PTX_KERNELS) expect(PTX).toContain(`.visible .entry ${k}(`);
     // No local memory: the kernels' arguments are read in place, nothing spills to the stack.
     expect(PTX).not.toMatch(/\.local/);
   });
 
-  it.skipIf(recompile !== '')('is byte-identical to what nvcc makes of the sources now', () => {
+  it.skipIf(recompile !== '')('is byte-identical to what `npm run build:ptx` makes of the sources now', () => {
     const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toContain('up to date');
   });
 
-  it.skipIf(ptxas === null)('is accepted by ptxas for sm_80 (A100) and sm_90 (H100)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'matryoshka-ptxas-'));
-    try {
-      const file = join(dir, 'pool.ptx');
-      writeFileSync(file, PTX);
-      for (const arch of ['sm_80', 'sm_90']) {
-        execFileSync(ptxas!, [`-arch=${arch}`, '-o', join(dir, `${arch}.cubin`), file], { stdio: ['ignore', 'pipe', 'pipe'] });
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it.skipIf(ptxas === null)(`is accepted by ptxas for ${GPUS.join(', ')} (Turing, A100, RTX 30, Ada, H100)`, () => {
+    for (const arch of GPUS) expect(build.assembles(ptxas!, PTX, [arch])).toEqual({ ok: true });
+  });
+
+  it.skipIf(ptxas === null)('declares the lowest ISA ptxas accepts: the one before it is refused', () => {
+    const index = build.ISA_DRIVERS.findIndex((d) => d.isa === PTX_ISA);
+    expect(index).toBeGreaterThanOrEqual(0);
+    if (index === 0) {
+      // The lowest ISA in the table: ISA 6.2 cannot target sm_75 at all.
+      expect(build.assembles(ptxas!, build.withIsa(PTX, '6.2')).ok).toBe(false);
+    } else {
+      expect(build.assembles(ptxas!, build.withIsa(PTX, build.ISA_DRIVERS[index - 1]!.isa)).ok).toBe(false);
     }
   });
 });

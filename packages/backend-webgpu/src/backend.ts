@@ -21,6 +21,12 @@ export interface WebGpuBackend extends Backend<GpuGridInput, WebGpuPyramid> {
   /** The adapter in words, and where the device came from. */
   readonly adapter: string;
   readonly deviceSource: 'injected' | 'navigator' | 'dawn';
+  /**
+   * Why the adapter is a software one (SwiftShader, llvmpipe, lavapipe, a fallback adapter), or
+   * undefined on a hardware adapter or a device you passed in. A software `webgpu` backend ranks
+   * below `cpu` in `getBackend()` without a name; `getBackend('webgpu')` still returns it.
+   */
+  readonly softwareAdapter: string | undefined;
   buildPyramid(input: WebGpuInput, options?: WebGpuPyramidOptions): Promise<WebGpuPyramid>;
   /** One of the CPU reference's ops (`'avgPool2d'`, `'bilinearResize'`, …) with the same options. */
   run(op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions): Promise<GpuGrid>;
@@ -54,7 +60,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     if (disposed) throw disposedError('The webgpu backend');
   };
   // Run synchronously inside the promise, so argument errors reject instead of throwing.
-  const guarded = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
+  const guarded = <T>(work: () => T | Promise<T>): Promise<T> => new Promise<T>((resolve) => resolve(work()));
   const dispose = () => {
     if (disposed) return;
     disposed = true;
@@ -67,6 +73,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     device: acquired.device,
     adapter: acquired.adapter,
     deviceSource: acquired.source,
+    softwareAdapter: acquired.software,
     get disposed() {
       return disposed || lost !== undefined;
     },
@@ -81,7 +88,19 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   return backend;
 }
 
-/** Registers `webgpu` (priority 10: above cpu). Creating it acquires a device only when asked for. */
+/**
+ * Registers `webgpu` (priority 10: above cpu). Creating it acquires a device only when asked for.
+ * On a software adapter it is demoted: `getBackend()` picks it only when nothing else works,
+ * `getBackend('webgpu')` (or a list naming it) still gets it, and `listBackends()` says why.
+ */
 export function registerWebGpuBackend(): () => void {
-  return registerBackend({ name: 'webgpu', priority: 10, create: () => createWebGpuBackend() });
+  return registerBackend({
+    name: 'webgpu',
+    priority: 10,
+    create: () => createWebGpuBackend(),
+    demote: (backend) => {
+      const software = (backend as Partial<WebGpuBackend>).softwareAdapter;
+      return software === undefined ? undefined : `${software}; ask for it by name (getBackend('webgpu')) to use it anyway`;
+    },
+  });
 }

@@ -14,6 +14,7 @@ import { createWebGpuPyramid, type GpuLevel, type WebGpuPyramid } from './gpu-py
 import { DTYPES, resolveInput, type WebGpuInput } from './input.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 import { encodePasses, type PassSpec } from './pass/encode.js';
+import { withErrorScope } from './gpu-buffer.js';
 
 export interface WebGpuPyramidOptions extends PyramidOptions {
   /** Element type of the levels on the GPU. Default: the input's (`float32` for CPU grids). */
@@ -27,10 +28,10 @@ const LEVEL_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COP
  * the input once for each chain of nesting levels (core's schedule) and the levels stay on the
  * device. Frames are batched in the same dispatches.
  */
-export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, options: WebGpuPyramidOptions | undefined, checkDevice: () => void): WebGpuPyramid {
+export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, options: WebGpuPyramidOptions | undefined, checkDevice: () => void): Promise<WebGpuPyramid> {
   // Validation: nothing touches the GPU until all of it passed.
   checkDevice();
-  const src = resolveInput(input);
+  const src = resolveInput(input, res);
   const o = optionsObject(options, 'options');
   const nonFinite: NonFinitePolicy = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
   const outType: GpuDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
@@ -43,13 +44,23 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     owned.push(b);
     return b;
   };
-  try {
-    return encodeAndSubmit();
-  } catch (error) {
+  const release = () => {
     // Nothing of a failed call stays on the device (e.g. a pass that cannot be split to fit).
     for (const b of owned) res.destroy(b);
-    throw error;
-  }
+  };
+  return withErrorScope(
+    res.device,
+    () => {
+      try {
+        return encodeAndSubmit();
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    release,
+    src.kind === 'gpu',
+  );
 
   function encodeAndSubmit(): WebGpuPyramid {
     const inBuffer = src.kind === 'gpu' ? src.buffer : own(res.upload('input', src.grid.data, BufferUsage.STORAGE | BufferUsage.COPY_SRC));

@@ -12,7 +12,7 @@ import {
 } from '@matryoshka/core';
 import type { GpuResources } from './device/resources.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';
-import { readBack } from './readback.js';
+import { halfOverflowError, readBack } from './readback.js';
 
 /** A level that lives on the GPU: hand `buffer` on (e.g. to onnxruntime-web) or `read()` the pyramid. */
 export interface GpuLevel extends LevelInfo {
@@ -56,9 +56,14 @@ export function createWebGpuPyramid(
     backend: 'webgpu',
     mode: info.mode,
     levels: frozen,
-    at: (tokens: number) => findLevel(frozen, tokens),
+    // A disposed pyramid's buffers are destroyed: handing one out would fail later, far from here.
+    at: (tokens: number) => {
+      if (disposed) throw disposedError('This webgpu pyramid');
+      return findLevel(frozen, tokens);
+    },
     async read(): Promise<TokenPyramid> {
-      const { data, nonFinite } = await fetch();
+      const { data, nonFinite, halfOverflow } = await fetch();
+      if (halfOverflow && info.nonFinite === 'reject') throw halfOverflowError();
       if (nonFinite && info.nonFinite === 'reject') {
         throw new MatryoshkaError(
           ErrorCode.NonFiniteValue,

@@ -1,5 +1,6 @@
-import { ErrorCode, MatryoshkaError, argumentError, assertTokenGrid, describe, gridShape, oneOf, type GridShape, type TokenGrid } from '@matryoshka/core';
-import { BufferUsage } from './device/constants.js';
+import { ErrorCode, argumentError, assertTokenGrid, describe, gridShape, oneOf, optionsObject, readProperty, type GridShape, type TokenGrid } from '@matryoshka/core';
+import type { GpuResources } from './device/resources.js';
+import { checkGpuBuffer } from './gpu-buffer.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 
 /** A grid already on the GPU, in a buffer the caller owns (never destroyed by Matryoshka). */
@@ -26,36 +27,23 @@ export type ResolvedInput =
 export const DTYPES: readonly GpuDType[] = ['float32', 'float16'];
 
 /** Checks an input before any GPU work; bad ones get a MatryoshkaError naming the field. */
-export function resolveInput(input: unknown): ResolvedInput {
+export function resolveInput(input: unknown, res: GpuResources): ResolvedInput {
   if (typeof input !== 'object' || input === null) {
     throw argumentError(ErrorCode.InvalidArgument, 'input', `expected a TokenGrid or { buffer: GPUBuffer, rows, cols, channels }, got ${describe(input)}`);
   }
-  if (!('buffer' in input) || (input as { data?: unknown }).data !== undefined) {
+  if (!('buffer' in input) || readProperty(input, 'data', 'input.data') !== undefined) {
     const grid = assertTokenGrid(input, 'input');
     return { kind: 'cpu', grid, shape: grid, dtype: 'float32' };
   }
-  const g = input as GpuGridInput;
-  const buffer = g.buffer as Partial<GPUBuffer> | undefined;
-  if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
-    throw argumentError(ErrorCode.InvalidArgument, 'input.buffer', `expected a GPUBuffer, got ${describe(buffer)}`);
-  }
-  if ((buffer.usage & BufferUsage.STORAGE) === 0) {
-    throw argumentError(ErrorCode.InvalidArgument, 'input.buffer', 'needs GPUBufferUsage.STORAGE to be read by a compute shader');
-  }
-  const shape = gridShape({ rows: g.rows, cols: g.cols, channels: g.channels, frames: g.frames ?? 1 }, 'input');
+  const g = optionsObject(input as GpuGridInput, 'input');
+  const shape = gridShape({ rows: g.rows as number, cols: g.cols as number, channels: g.channels as number, frames: g.frames ?? 1 }, 'input');
   const dtype = g.dtype === undefined ? 'float32' : oneOf(g.dtype, DTYPES, 'input.dtype');
   const byteOffset = g.byteOffset ?? 0;
-  if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
+  if (typeof byteOffset !== 'number' || !Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
     throw argumentError(ErrorCode.InvalidArgument, 'input.byteOffset', `expected a non-negative multiple of 4, got ${describe(byteOffset)}`);
   }
   const count = shape.frames * shape.rows * shape.cols * shape.channels;
   const needed = byteOffset + Math.ceil((count * (dtype === 'float32' ? 4 : 2)) / 4) * 4;
-  if (buffer.size < needed) {
-    throw new MatryoshkaError(
-      ErrorCode.ShapeMismatch,
-      `input.buffer: ${count} ${dtype} values from byte ${byteOffset} need ${needed} bytes, the buffer has ${buffer.size}`,
-      { argument: 'input.buffer' },
-    );
-  }
-  return { kind: 'gpu', buffer: buffer as GPUBuffer, byteOffset, shape, dtype };
+  const buffer = checkGpuBuffer(g.buffer, res, needed, 'input.buffer');
+  return { kind: 'gpu', buffer, byteOffset, shape, dtype };
 }

@@ -15,9 +15,23 @@ export interface Readable {
  * Copies every buffer (and the non-finite flag) into one staging buffer, maps it once and
  * returns float32 copies. One submit and one await for any number of levels.
  */
-export async function readBack(res: GpuResources, items: readonly Readable[], flag: GPUBuffer): Promise<{ data: Float32Array[]; nonFinite: boolean }> {
+export interface ReadResult {
+  data: Float32Array[];
+  /** The kernels met NaN/±Infinity in their input. */
+  nonFinite: boolean;
+  /** A float16 level holds ±Infinity or NaN from a finite input: values beyond ±65504 overflowed. */
+  halfOverflow: boolean;
+}
+
+export async function readBack(res: GpuResources, items: readonly Readable[], flag: GPUBuffer): Promise<ReadResult> {
   const sizes = items.map((it) => Math.ceil((it.count * (it.dtype === 'float32' ? 4 : 2)) / 4) * 4);
   const total = sizes.reduce((a, b) => a + b, 0) + 4;
+  if (total > res.device.limits.maxBufferSize && items.length > 1) {
+    // One staging buffer per half: each level alone fits (it was created on this device).
+    const half = Math.ceil(items.length / 2);
+    const [a, b] = [await readBack(res, items.slice(0, half), flag), await readBack(res, items.slice(half), flag)];
+    return { data: [...a.data, ...b.data], nonFinite: a.nonFinite || b.nonFinite, halfOverflow: a.halfOverflow || b.halfOverflow };
+  }
   const staging = res.createBuffer('readback', total, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
   try {
     const encoder = res.device.createCommandEncoder({ label: 'matryoshka read' });
@@ -45,8 +59,27 @@ export async function readBack(res: GpuResources, items: readonly Readable[], fl
     });
     const nonFinite = new Uint32Array(bytes.slice(offset, offset + 4))[0] !== 0;
     staging.unmap();
-    return { data, nonFinite };
+    const halfOverflow = !nonFinite && items.some((it, i) => it.dtype === 'float16' && !allFinite(data[i]!));
+    return { data, nonFinite, halfOverflow };
   } finally {
     res.destroy(staging);
   }
+}
+
+function allFinite(values: Float32Array): boolean {
+  let guard = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    guard += v - v;
+  }
+  return guard === 0;
+}
+
+/** The error for a float16 result that overflowed (finite input, values beyond ±65504). */
+export function halfOverflowError(): MatryoshkaError {
+  return new MatryoshkaError(
+    ErrorCode.NonFiniteValue,
+    "options.outputType: a value beyond ±65504 overflowed float16 to Infinity; use outputType 'float32' (or pass { nonFinite: 'propagate' } to get the GPU's values anyway)",
+    { argument: 'options.outputType' },
+  );
 }

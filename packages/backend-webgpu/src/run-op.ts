@@ -6,15 +6,17 @@ import {
   optionsObject,
   planOp,
   type NonFinitePolicy,
+  type OpPlan,
   type PoolingOpName,
   type TokenGrid,
 } from '@matryoshka/core';
 import type { GpuResources } from './device/resources.js';
 import { BufferUsage } from './device/constants.js';
-import { DTYPES, resolveInput, type WebGpuInput } from './input.js';
+import { DTYPES, resolveInput, type ResolvedInput, type WebGpuInput } from './input.js';
+import { withErrorScope } from './gpu-buffer.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 import { encodePasses } from './pass/encode.js';
-import { readBack } from './readback.js';
+import { halfOverflowError, readBack } from './readback.js';
 
 export interface WebGpuOpOptions {
   nonFinite?: NonFinitePolicy;
@@ -37,22 +39,41 @@ export interface GpuGrid {
 }
 
 /** Runs one of the CPU reference's ops on the GPU, with the same options and the same errors. */
-export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions | undefined, checkDevice: () => void): GpuGrid {
+export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions | undefined, checkDevice: () => void): Promise<GpuGrid> {
   checkDevice();
-  const src = resolveInput(input);
+  const src = resolveInput(input, res);
   const o = optionsObject(options, 'options');
   const nonFinite = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
   const outType: GpuDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
   const plan = planOp(src.shape, op, options);
+  return withErrorScope(res.device, () => submitOp(res, op, src, plan, outType, nonFinite, checkDevice), (grid) => grid.dispose(), src.kind === 'gpu');
+}
 
+function submitOp(
+  res: GpuResources,
+  op: PoolingOpName,
+  src: ResolvedInput,
+  plan: OpPlan,
+  outType: GpuDType,
+  nonFinite: NonFinitePolicy,
+  checkDevice: () => void,
+): GpuGrid {
   const C = src.shape.channels;
   const count = plan.frames * plan.rows * plan.cols * C;
   const byteLength = count * (outType === 'float32' ? 4 : 2);
-  const inBuffer = src.kind === 'gpu' ? src.buffer : res.upload('input', src.grid.data, BufferUsage.STORAGE);
-  const out = res.createBuffer(`${op} output`, byteLength, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
-  const flag = res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
+  const made: GPUBuffer[] = [];
+  const make = (b: GPUBuffer): GPUBuffer => {
+    made.push(b);
+    return b;
+  };
+  let inBuffer: GPUBuffer;
+  let out: GPUBuffer;
+  let flag: GPUBuffer;
   let scratch: GPUBuffer[];
   try {
+    inBuffer = src.kind === 'gpu' ? src.buffer : make(res.upload('input', src.grid.data, BufferUsage.STORAGE));
+    out = make(res.createBuffer(`${op} output`, byteLength, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST));
+    flag = make(res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST));
     const encoder = res.device.createCommandEncoder({ label: `matryoshka ${op}` });
     scratch = encodePasses(
       res,
@@ -71,7 +92,7 @@ export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuI
     res.device.queue.submit([encoder.finish()]);
   } catch (error) {
     // Nothing of a failed call stays on the device (e.g. a pass that cannot be split to fit).
-    for (const b of src.kind === 'cpu' ? [inBuffer, out, flag] : [out, flag]) res.destroy(b);
+    for (const b of made) res.destroy(b);
     throw error;
   }
   for (const b of scratch) res.destroy(b);
@@ -95,7 +116,8 @@ export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuI
     async read(): Promise<TokenGrid> {
       if (disposed) throw disposedError(`This webgpu ${op} result`);
       checkDevice();
-      const { data, nonFinite: bad } = await readBack(res, [{ buffer: out, dtype: outType, count }], flag);
+      const { data, nonFinite: bad, halfOverflow } = await readBack(res, [{ buffer: out, dtype: outType, count }], flag);
+      if (halfOverflow && nonFinite === 'reject') throw halfOverflowError();
       if (bad && nonFinite === 'reject') {
         throw new MatryoshkaError(ErrorCode.NonFiniteValue, "input.data: holds NaN or ±Infinity where the op reads it; pass { nonFinite: 'propagate' } to get the GPU's values anyway", {
           argument: 'input.data',

@@ -32,6 +32,8 @@ export const ErrorCode = {
    * size): checked before anything is allocated or read. The message names the option that raises it.
    */
   LimitExceeded: 'LIMIT_EXCEEDED',
+  /** An optional peer package a feature needs is not installed; the message names the install command. */
+  MissingDependency: 'MISSING_DEPENDENCY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,5 +1,15 @@
 export { ErrorCode, MatryoshkaError, argumentError, isMatryoshkaError, type MatryoshkaErrorOptions } from './errors.js';
-export { bool, describe, intPair, oneOf, optionsObject, positiveInt } from './validate.js';
+export { arrayOf, bool, describe, intPair, oneOf, optionsObject, positiveInt, readProperty } from './validate.js';
+export { isSharedMemory, overlapsMemory, plainBytes } from './memory.js';
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  MAX_AXIS,
+  MAX_AXIS_WEIGHTS,
+  MAX_FRAMES,
+  MAX_LEVELS,
+  checkOutputBytes,
+  maxOutputBytes,
+} from './plan/limits.js';
 export {
   assertTokenGrid,
   gridShape,

@@ -1,5 +1,5 @@
 import { ErrorCode, argumentError } from './errors.js';
-import { describe, optionsObject, positiveInt } from './validate.js';
+import { arrayOf, describe, optionsObject, positiveInt, readProperty } from './validate.js';
 
 /**
  * Visual tokens laid out row-major as `[frames][rows][cols][channels]` — LLaVA's `(N, H·W, C)`
@@ -72,23 +72,29 @@ export function assertTokenGrid(value: unknown, argument = 'grid'): TokenGrid {
   if (typeof value !== 'object' || value === null) {
     throw argumentError(ErrorCode.InvalidArgument, argument, `expected a TokenGrid, got ${describe(value)}`);
   }
-  const g = value as Partial<TokenGrid>;
+  // Each field is read once: a getter cannot hand the checks one value and the kernels another.
+  const field = (key: keyof TokenGrid) => readProperty(value, key, `${argument}.${key}`);
+  const frames = field('frames');
   const shape = gridShape(
-    { rows: g.rows as number, cols: g.cols as number, channels: g.channels as number, frames: g.frames ?? 1 },
+    { rows: field('rows') as number, cols: field('cols') as number, channels: field('channels') as number, frames: (frames ?? 1) as number },
     argument,
   );
-  if (!(g.data instanceof Float32Array)) {
-    throw argumentError(ErrorCode.InvalidArgument, `${argument}.data`, `expected a Float32Array, got ${describe(g.data)}`);
+  const data = field('data');
+  if (!(data instanceof Float32Array)) {
+    throw argumentError(ErrorCode.InvalidArgument, `${argument}.data`, `expected a Float32Array, got ${describe(data)}`);
   }
   const expected = shape.frames * shape.rows * shape.cols * shape.channels;
-  if (g.data.length !== expected) {
+  if (data.length !== expected) {
+    const detached = data.length === 0 && data.buffer.byteLength === 0 ? ' (its buffer is detached or empty)' : '';
     throw argumentError(
       ErrorCode.ShapeMismatch,
       `${argument}.data`,
-      `expected ${expected} values (${shape.frames}×${shape.rows}×${shape.cols}×${shape.channels}), got ${g.data.length}`,
+      `expected ${expected} values (${shape.frames}×${shape.rows}×${shape.cols}×${shape.channels}), got ${data.length}${detached}`,
     );
   }
-  return g.frames === undefined ? Object.freeze({ ...shape, data: g.data }) : (value as TokenGrid);
+  const plain = Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null;
+  const ownData = plain && Object.isFrozen(value) && frames !== undefined;
+  return ownData ? (value as TokenGrid) : Object.freeze({ ...shape, data });
 }
 
 /** Tokens in a grid: `frames × rows × cols` (each token is `channels` values). */
@@ -101,10 +107,10 @@ export function stackFrames(grids: readonly TokenGrid[]): TokenGrid {
   if (!Array.isArray(grids) || grids.length === 0) {
     throw argumentError(ErrorCode.InvalidArgument, 'grids', `expected a non-empty array of TokenGrids, got ${describe(grids)}`);
   }
-  const first = assertTokenGrid(grids[0], 'grids[0]');
+  const checked = arrayOf(grids, 'grids', 'an array of TokenGrids').map((g, i) => assertTokenGrid(g, `grids[${i}]`));
+  const first = checked[0]!;
   let frames = 0;
-  grids.forEach((g, i) => {
-    const grid = assertTokenGrid(g, `grids[${i}]`);
+  checked.forEach((grid, i) => {
     if (grid.rows !== first.rows || grid.cols !== first.cols || grid.channels !== first.channels) {
       throw argumentError(
         ErrorCode.ShapeMismatch,
@@ -114,13 +120,15 @@ export function stackFrames(grids: readonly TokenGrid[]): TokenGrid {
     }
     frames += grid.frames;
   });
-  const data = new Float32Array(frames * first.rows * first.cols * first.channels);
+  // Sizes first: the sum of many valid grids may itself be too large for one array.
+  const shape = gridShape({ frames, rows: first.rows, cols: first.cols, channels: first.channels }, 'grids');
+  const data = new Float32Array(shape.frames * shape.rows * shape.cols * shape.channels);
   let offset = 0;
-  for (const g of grids) {
+  for (const g of checked) {
     data.set(g.data, offset);
     offset += g.data.length;
   }
-  return tokenGrid(data, { frames, rows: first.rows, cols: first.cols, channels: first.channels });
+  return tokenGrid(data, shape);
 }
 
 /** Each frame of a grid as its own single-frame grid: views on the same memory, no copy. */

@@ -10,7 +10,9 @@ export function heapBase(): usize {
 
 /**
  * 2×2 average pooling with stride 2 where every window is full: four vector loads and one
- * store per four output values. The hot path of M3 pyramids (24→12→6→3).
+ * store per four output values. The hot path of M3 pyramids (24→12→6→3). Four float32 values
+ * are summed in float32 (within a few ulp of the largest input); a sum that overflows shows as a
+ * non-finite output, and the caller then re-runs the pyramid in float64 (run-steps-wasm.ts).
  * Returns 1 when every output is finite, 0 when a NaN/±Infinity was written (checked on the fly:
  * `v - v` is NaN exactly for those, and `v != v` flags NaN).
  */
@@ -53,8 +55,9 @@ export function pool2x2(src: usize, dst: usize, frames: i32, rows: i32, cols: i3
 /**
  * Non-overlapping `mRows×mCols` block averaging with clipped edge windows and optional per-row /
  * per-column cell weights (0 = all 1): the general case of `blockPool` in src/kernels.
- * `acc` is scratch space for one output cell (`channels` floats). Returns 1 when every output
- * is finite (as `pool2x2`).
+ * Sums run in float64 like the TypeScript reference: a large window of float32 values can neither
+ * overflow nor lose its mean to rounding. `acc` is scratch space for one output cell
+ * (`channels` float64 values). Returns 1 when every output is finite (as `pool2x2`).
  */
 export function poolBlock(
   src: usize,
@@ -72,6 +75,7 @@ export function poolBlock(
   colWeights: usize,
 ): i32 {
   const cellBytes = (<usize>channels) << 2;
+  const accBytes = (<usize>channels) << 3;
   const rowBytes = (<usize>cols) * cellBytes;
   const vecBytes = (<usize>(channels & ~3)) << 2;
   let bad = i32x4.splat(0);
@@ -85,32 +89,43 @@ export function poolBlock(
       for (let c = 0; c < outCols; c++) {
         const j0 = c * mCols;
         const j1 = min(j0 + mCols, cols);
-        memory.fill(acc, 0, cellBytes);
-        let total: f32 = 0;
+        memory.fill(acc, 0, accBytes);
+        let total: f64 = 0;
         for (let i = i0; i < i1; i++) {
-          const wr: f32 = rowWeights == 0 ? 1 : load<f32>(rowWeights + ((<usize>i) << 2));
+          const wr: f64 = rowWeights == 0 ? 1 : <f64>load<f32>(rowWeights + ((<usize>i) << 2));
           for (let j = j0; j < j1; j++) {
-            const w: f32 = colWeights == 0 ? wr : wr * load<f32>(colWeights + ((<usize>j) << 2));
+            const w: f64 = colWeights == 0 ? wr : wr * <f64>load<f32>(colWeights + ((<usize>j) << 2));
             total += w;
             const cell = frame + (<usize>i) * rowBytes + (<usize>j) * cellBytes;
-            const wv = f32x4.splat(w);
+            const wv = f64x2.splat(w);
             let off: usize = 0;
             for (; off < vecBytes; off += 16) {
-              v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(wv, v128.load(cell + off))));
+              const v = v128.load(cell + off);
+              const lo = f64x2.promote_low_f32x4(v);
+              const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+              const a = acc + (off << 1);
+              v128.store(a, f64x2.add(v128.load(a), f64x2.mul(wv, lo)));
+              v128.store(a + 16, f64x2.add(v128.load(a + 16), f64x2.mul(wv, hi)));
             }
-            for (; off < cellBytes; off += 4) store<f32>(acc + off, load<f32>(acc + off) + w * load<f32>(cell + off));
+            for (; off < cellBytes; off += 4) {
+              const a = acc + (off << 1);
+              store<f64>(a, load<f64>(a) + w * <f64>load<f32>(cell + off));
+            }
           }
         }
-        const inv = f32x4.splat(1 / total);
+        const inv = f64x2.splat(1 / total);
         let off: usize = 0;
         for (; off < vecBytes; off += 16) {
-          const v = f32x4.mul(v128.load(acc + off), inv);
+          const a = acc + (off << 1);
+          const lo = f32x4.demote_f64x2_zero(f64x2.mul(v128.load(a), inv));
+          const hi = f32x4.demote_f64x2_zero(f64x2.mul(v128.load(a + 16), inv));
+          const v = v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
           v128.store(o + off, v);
           const z = f32x4.sub(v, v);
           bad = v128.or(bad, f32x4.ne(z, z));
         }
         for (; off < cellBytes; off += 4) {
-          const v = load<f32>(acc + off) / total;
+          const v = <f32>(load<f64>(acc + (off << 1)) / total);
           store<f32>(o + off, v);
           badTail += v - v;
         }

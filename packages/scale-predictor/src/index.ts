@@ -24,13 +24,17 @@ export {
   type Summary,
 } from './oracle/summary.js';
 export { analyzeOracle, type GroupSummary, type OracleAnalysis } from './oracle/analyze.js';
+export { meanCorrectness, softOracle, type SoftOraclePoint } from './oracle/soft-oracle.js';
 export { ScalePredictor, type Activation, type DenseLayer, type PredictorParams } from './predictor/model.js';
 export { PREDICTOR_FORMAT, PREDICTOR_VERSION, loadPredictor, savePredictor, type PredictorFile } from './predictor/file.js';
-export { coarseFeatures } from './predictor/features.js';
+export { FEATURE_KINDS, coarseFeatures, predictorInput, pyramidFeatures, type FeatureKind, type LevelSource } from './predictor/features.js';
 export { joinFeatures, type FeatureRecord } from './predictor/join.js';
 export { seededRandom } from './predictor/random.js';
 export { THRESHOLD_FALLBACKS, chooseScale, type ThresholdFallback } from './policy/threshold.js';
 export { MAX_DP_CELLS, allocateBudget, type Allocation } from './policy/budget.js';
+export { allocateInBatches, type BatchedAllocation } from './policy/batches.js';
+export { cascade, type CascadeStep } from './policy/cascade.js';
+export { calibration, type Calibration, type CalibrationBin } from './evaluate/calibration.js';
 export {
   evaluatePredictor,
   type CurvePoint,

@@ -1,18 +1,27 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildDecoderGraph, buildEmbedGraph } from '../src/testing/decoder-graph.js';
 import { resolveVlmSpec, writeVlmFolder, type VlmFolderInfo, type VlmSpec } from '../src/testing/index.js';
+import { buildVisionGraph } from '../src/testing/vision-graph.js';
 
 const MARKER = 'bench-folder.json';
 
-/** A hash of the spec and the writer's source, so a changed graph or weight rule regenerates. */
+/**
+ * A hash of what the folder's bytes depend on: the resolved spec, every graph's nodes and weight
+ * rules (names, shapes, scales; built without weights, in milliseconds), the config writers and
+ * the random generator. Editing a comment keeps the cache; changing a graph or a rule rewrites it.
+ */
 async function folderKey(spec: VlmSpec): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify(resolveVlmSpec(spec)));
-  const source = join(import.meta.dirname, '..', 'src', 'testing');
-  for (const name of (await readdir(source)).filter((n) => n.endsWith('.ts')).sort()) {
-    hash.update(name).update(await readFile(join(source, name)));
+  const resolved = resolveVlmSpec(spec);
+  const hash = createHash('sha256').update(JSON.stringify(resolved));
+  for (const graph of [buildEmbedGraph(resolved), buildVisionGraph(resolved), buildDecoderGraph(resolved)]) {
+    const initializers = graph.initializers.map((i) => (i.kind === 'data' ? { ...i, data: Array.from(i.data as ArrayLike<number | bigint>, String) } : i));
+    hash.update(JSON.stringify({ nodes: graph.nodes, initializers, inputs: graph.inputs, outputs: graph.outputs }));
   }
+  const source = join(import.meta.dirname, '..', 'src', 'testing');
+  for (const name of ['random.ts', 'proto.ts', 'onnx-writer.ts', 'configs.ts', 'tokenizer.ts']) hash.update(await readFile(join(source, name)));
   return hash.digest('hex').slice(0, 16);
 }
 

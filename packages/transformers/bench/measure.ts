@@ -62,15 +62,22 @@ function rssSampler(): () => number {
 export async function measureRun(vlm: MatryoshkaVlm, text: string, images: readonly unknown[], tokens: number | null, newTokens: number): Promise<RunSample> {
   const model = vlm.model as any;
   const stopRss = rssSampler();
-  const t0 = performance.now();
-  const inputs = await vlm.prepare({ text, images, tokens });
-  const t1 = performance.now();
-  const cpu1 = process.cpuUsage();
   const stamps: { t: number; cpu: number }[] = [];
-  // A streamer is told the prompt once, then every new token as soon as it is sampled.
-  const streamer = { put: () => void stamps.push({ t: performance.now(), cpu: cpuMs(process.cpuUsage(cpu1)) }), end: () => undefined };
-  await model.generate({ ...inputs, max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false, streamer });
-  const peakRssBytes = stopRss();
+  let peakRssBytes = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let inputs: Awaited<ReturnType<MatryoshkaVlm['prepare']>>;
+  try {
+    t0 = performance.now();
+    inputs = await vlm.prepare({ text, images, tokens });
+    t1 = performance.now();
+    const cpu1 = process.cpuUsage();
+    // A streamer is told the prompt once, then every new token as soon as it is sampled.
+    const streamer = { put: () => void stamps.push({ t: performance.now(), cpu: cpuMs(process.cpuUsage(cpu1)) }), end: () => undefined };
+    await model.generate({ ...inputs, max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false, streamer });
+  } finally {
+    peakRssBytes = stopRss();
+  }
   if (stamps.length < 3) throw new Error(`generate produced ${stamps.length - 1} tokens; expected ${newTokens}`);
   const gaps = stamps.slice(2).map((s, i) => s.t - stamps[i + 1]!.t);
   const ids = inputs.input_ids as { dims: readonly number[] };

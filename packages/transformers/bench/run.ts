@@ -65,6 +65,8 @@ async function main(): Promise<void> {
   blockNetwork();
   const shapes: ShapeResult[] = [];
   const folders: Record<string, VlmFolderInfo> = {};
+  /** The 7B shape's unscaled measurements, per decoder depth (kept in the JSON for checking the fit). */
+  const measured7b: Record<string, PointResult[]> = {};
 
   if (args.shapes.includes('tiny')) {
     log('tiny LLaVA-OneVision layout (smoke run: checks the bench, measures nothing useful)');
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
       const info = await benchFolder(args.cacheDir, { ...LLAVA_1_5_7B, text: { ...LLAVA_1_5_7B.text, layers } }, log);
       folders[`7b-${layers}l`] = info;
       deepest = info;
-      for (const p of await measureFolder(info, args, 0)) {
+      const points = await measureFolder(info, args, 0);
+      measured7b[`${layers} layers`] = points;
+      for (const p of points) {
         const key = String(p.requested);
         if (!byCount.has(key)) byCount.set(key, new Map());
         byCount.get(key)!.set(layers, p);
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
   const table = markdown(shapes, header);
   process.stdout.write(`${table}\n`);
   await mkdir(args.outDir, { recursive: true });
-  const json = { date: new Date().toISOString(), machine, args, folders, shapes: shapes.map((s) => ({ ...s, ratios: ratios(s) })) };
+  const json = { date: new Date().toISOString(), machine, args, folders, shapes: shapes.map((s) => ({ ...s, ratios: ratios(s) })), measured7b };
   await writeFile(join(args.outDir, 'vlm-cost.json'), `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(join(args.outDir, 'vlm-cost.md'), `${table}\n`);
   await writeFile(join(args.outDir, 'vlm-cost.svg'), renderCostPlot(shapes, 'Matryoshka visual tokens in transformers.js: cost per visual-token count (CPU)'));
@@ -123,5 +127,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
+  // Exit now: a failed run may leave ONNX Runtime sessions holding the event loop.
+  process.exit(1);
 });

@@ -18,7 +18,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 /** One panel per shape (single-image points): cost in ms against visual tokens, both log scale. */
 export function renderCostPlot(shapes: readonly ShapeResult[], title: string): string {
   const panels = shapes.map((s) => ({ shape: s, points: s.points.filter((p) => p.images === 1).sort((a, b) => a.visualTokens - b.visualTokens) })).filter((p) => p.points.length > 0);
-  const width = Math.max(1, panels.length) * W;
+  const width = Math.max(panels.length * W, M.left + SERIES.length * 150);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 40}" viewBox="0 0 ${width} ${H + 40}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${H + 40}" fill="white"/>`,
@@ -46,7 +46,8 @@ export function renderCostPlot(shapes: readonly ShapeResult[], title: string): s
       const d = points.map((p, k) => `${k === 0 ? 'M' : 'L'}${f(x(p.visualTokens))},${f(y(p[key] as number))}`).join(' ');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
       for (const p of points) out.push(`<circle cx="${f(x(p.visualTokens))}" cy="${f(y(p[key] as number))}" r="2.5" fill="${color}"><title>${esc(label)}: ${(p[key] as number).toFixed(1)} ms at ${p.visualTokens} tokens</title></circle>`);
-      if (i === 0) out.push(`<rect x="${M.left + 10}" y="${20 + M.top + 4 + j * 14}" width="10" height="3" fill="${color}"/><text x="${M.left + 24}" y="${20 + M.top + 8 + j * 14}">${esc(label)}</text>`);
+      // One legend row under the panels, so it never covers a line.
+      if (i === 0) out.push(`<rect x="${M.left + j * 150}" y="${H + 22}" width="12" height="3" fill="${color}"/><text x="${M.left + j * 150 + 16}" y="${H + 26}">${esc(label)}</text>`);
     });
   });
   out.push('</svg>');

@@ -90,6 +90,32 @@ describe.each(CASES)('generated %s folder', (label, spec) => {
   });
 });
 
+describe('decoder attention mask', () => {
+  it('left padding in a batch changes nothing: each row decodes as its prompt alone', async () => {
+    const info = await writeVlmFolder(join(root, 'padding'), TINY_ONEVISION);
+    const { model, tokenizer } = await loadVlm(info.dir);
+    const prompts = ['<|im_start|>user\nA short one.<|im_end|>\n', '<|im_start|>user\nA much longer prompt that forces padding.<|im_end|>\n'];
+    tokenizer.padding_side = 'left';
+    const batch = tokenizer(prompts, { add_special_tokens: false, padding: true });
+    const mask = Array.from(batch.attention_mask.data as BigInt64Array, Number);
+    expect(mask.filter((m) => m === 0).length).toBeGreaterThan(10);
+    const out = await model.generate({ ...batch, max_new_tokens: 8, do_sample: false });
+    const width = (out as Tensor).dims[1]!;
+    const rows = Array.from((out as Tensor).data as BigInt64Array, Number);
+    const reference = await ReferenceModel.load(info.dir);
+    try {
+      for (let i = 0; i < prompts.length; i++) {
+        const ids = Array.from(tokenizer(prompts[i], { add_special_tokens: false }).input_ids.data as BigInt64Array, Number);
+        const alone = await reference.decode({ inputIds: ids, maxNewTokens: 8 });
+        expect(rows.slice(i * width + width - 8, (i + 1) * width)).toEqual(alone.ids);
+      }
+    } finally {
+      await reference.release();
+      await model.dispose();
+    }
+  });
+});
+
 describe('writeVlmFolder', () => {
   async function files(dir: string): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();

@@ -1,11 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { POOLING_MODES, disposeBackends, isMatryoshkaError, type PoolingMode } from '@matryoshka/core';
 import { DEFAULT_QUESTION, formatVlmSection, runVlmSection } from '../vlm/section.js';
-import { DEFAULT_IMAGES, DEFAULT_PREDICTOR_DIR, DEFAULT_TAU, type DemoOptions } from './options.js';
+import { DEFAULT_IMAGES, DEFAULT_PREDICTOR_DIR, DEFAULT_TAU, parseScalesFlag, parseTauFlag, type DemoOptions } from './options.js';
 import { progressBar } from './progress.js';
 import { runDemo } from './run.js';
 import { formatDemo } from './table.js';
@@ -17,9 +17,15 @@ const int = (name: string) => (value: string) => {
 };
 
 /** Parses the command line into demo options; relative paths resolve against `cwd`. */
+/** The version of apps/examples (src/demo/cli.ts is two folders below its package.json). */
+function demoVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOptions & { vlm: VlmCliOptions | false } {
   const program = new Command('npm run demo --')
     .description('Encodes photos with the offline default encoder, pools each into nested M3 token levels on the best backend, compares a fixed scale with a token budget, runs the mosaic-QA samples through their learned scale predictor, and writes an HTML report.')
+    .version(demoVersion(), '-V, --version', 'print the version and exit')
     .argument('[images...]', 'PNG or JPEG files (default: the bundled photos in apps/examples/images)')
     .option('--scale <tokens>', 'tokens per image under the fixed policy (one of the levels)', int('--scale'), 36)
     .option('--budget <tokens>', 'total tokens for the whole set of photos (default: scale × images)', int('--budget'))
@@ -51,10 +57,9 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOpti
     vlm: string | boolean;
     vlmQuestion: string;
   }>();
-  const scales = o.scales.split(',').map((s) => Number(s.trim()));
-  if (scales.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new InvalidArgumentError(`--scales must be token counts like 576,144,36,9,1, got '${o.scales}'.`);
-  const tau = Number(o.tau);
-  if (!(tau >= 0 && tau <= 1)) throw new InvalidArgumentError(`--tau must be a probability in [0, 1], got '${o.tau}'.`);
+  // MatryoshkaErrors naming the flag: main prints them (commander's own errors it has printed already).
+  const scales = parseScalesFlag(o.scales);
+  const tau = parseTauFlag(o.tau);
   return {
     ...(program.args.length > 0 ? { images: program.args.map((p) => path.resolve(cwd, p)) } : {}),
     scales,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, MatryoshkaError, type Backend } from '@matryoshka/core';
 import type { Encoder } from '@matryoshka/encoders';
-import { chooseScale, coarseFeatures, loadPredictor, type ScalePredictor } from '@matryoshka/scale-predictor';
+import { chooseScale, loadPredictor, predictorInput, type ScalePredictor } from '@matryoshka/scale-predictor';
 import { allocate, fixed, type BudgetChoice } from './budget.js';
 import { within } from './errors.js';
 import { parseSamplesFile, type MosaicSample } from './samples-file.js';
@@ -81,7 +81,9 @@ export interface MosaicRun {
 
 /**
  * For each sample: encode its mosaic, build the M3 pyramid, predict the probability of a right
- * answer at every scale from `coarseFeatures(1-token level, 9-token level, question embedding)`,
+ * answer at every scale from the input its file names (`predictorInput`: the study's predictor
+ * reads `pyramidFeatures` of every level — what each coarse level keeps of the grid, how uneven each
+ * level is — and the question's numbers; older files read `coarseFeatures` of the 1- and 9-token levels),
  * pick a scale with `chooseScale(p, τ)`; then allocate the budget over all samples with the same
  * probabilities, and score every choice against what the answer model really did (`correctAt`).
  */
@@ -100,7 +102,7 @@ export async function runMosaic(input: Extract<MosaicInput, { kind: 'ready' }>, 
     const pyramid = await device.read();
     device.dispose();
     const pyramidMs = performance.now() - t;
-    const features = coarseFeatures(pyramid.at(1), pyramid.at(9), sample.embedding);
+    const features = within(`${file} (samples[${i}])`, () => predictorInput(predictor, pyramid, sample.embedding));
     const probabilities = Array.from(within(`${file} (samples[${i}])`, () => predictor.predict(features)));
     const chosen = scales[chooseScale(probabilities, run.tau)]!;
     results.push({ sample, path: file, probabilities, chosen, rightAtChosen: sample.correctAt[String(chosen)], encodeMs, pyramidMs });

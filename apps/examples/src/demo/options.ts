@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { PoolingMode } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
 
 /** The three CC0 photos bundled in apps/examples/images (see its README for their sources). */
 export const DEFAULT_IMAGES = ['chelsea.png', 'coffee.png', 'rocket.jpg'].map((f) => fileURLToPath(new URL(`../../images/${f}`, import.meta.url)));
@@ -41,4 +42,27 @@ export interface ProgressEvent {
   readonly done: number;
   readonly total: number;
   readonly label: string;
+}
+
+/**
+ * `--scales`: comma-separated token counts, each a whole number ≥ 1. A bad list is a
+ * MatryoshkaError naming the flag (the CLI prints it as one line and exits 1).
+ */
+export function parseScalesFlag(text: string): number[] {
+  const scales = text.split(',').map((s) => s.trim());
+  if (scales.length === 0 || scales.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)) || Number(s) < 1)) {
+    throw flagError('--scales', `--scales must be token counts like 576,144,36,9,1, got ${JSON.stringify(text)}.`);
+  }
+  return scales.map(Number);
+}
+
+/** `--tau`: a probability in [0, 1] (NaN, Infinity and 2 are errors naming the flag). */
+export function parseTauFlag(text: string): number {
+  const tau = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(tau >= 0 && tau <= 1)) throw flagError('--tau', `--tau must be a probability in [0, 1], got ${JSON.stringify(text)}.`);
+  return tau;
+}
+
+function flagError(flag: string, message: string): MatryoshkaError {
+  return new MatryoshkaError(ErrorCode.InvalidArgument, message, { argument: flag });
 }

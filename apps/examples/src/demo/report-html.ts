@@ -35,7 +35,7 @@ export function renderReport(r: DemoResult): string {
   figcaption { font-size: 12px; color: #444; margin-top: 2px; }
   img.photo { height: ${PICTURE_PX}px; width: auto; border-radius: 3px; }
   img.level, img.sample { image-rendering: pixelated; width: ${PICTURE_PX}px; height: ${PICTURE_PX}px; }
-  img.sample { width: 56px; height: 56px; }
+  img.sample { width: 96px; height: 96px; image-rendering: auto; }
   figure.chosen img { outline: 3px solid #d9480f; outline-offset: 2px; }
   table { border-collapse: collapse; margin-top: 8px; font-variant-numeric: tabular-nums; }
   th, td { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: right; }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { POOLING_MODES, type BackendStatus, type PoolingMode, type TokenPyramid } from '@matryoshka/core';
 import { imageFormat, loadEncoder, type ImageFormat } from '@matryoshka/encoders';
@@ -60,7 +60,11 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const imagePaths = options.images === undefined || options.images.length === 0 ? DEFAULT_IMAGES : options.images;
+  if (options.scales !== undefined && (!Array.isArray(options.scales) || options.scales.length === 0)) throw invalid('scales', 'expected a non-empty array of token counts');
   const scales = [...(options.scales ?? DEFAULT_SCALES)];
+  scales.forEach((s, i) => {
+    if (!Number.isSafeInteger(s) || s < 1) throw invalid(`scales[${i}]`, `expected a token count ≥ 1, got ${String(s)}`);
+  });
   const mode = options.mode ?? 'm3';
   if (!POOLING_MODES.includes(mode)) throw invalid('mode', `expected one of ${POOLING_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const scale = options.scale ?? (scales.includes(DEFAULT_SCALE) ? DEFAULT_SCALE : scales[Math.floor(scales.length / 2)]!);
@@ -68,16 +72,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   if (fixedLevel < 0) throw invalid('scale', `${scale} is not one of the levels (${scales.join(', ')})`);
   const budget = options.budget ?? scale * imagePaths.length;
   const tau = options.tau ?? DEFAULT_TAU;
-  if (!(tau >= 0 && tau <= 1)) throw invalid('tau', `expected a probability in [0, 1], got ${tau}`);
+  if (typeof tau !== 'number' || !(tau >= 0 && tau <= 1)) throw invalid('tau', `expected a probability in [0, 1], got ${String(tau)}`);
 
   // Read every file first, so a bad path fails before any model loads.
   const files = imagePaths.map((file, i) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(file));
-    } catch (error) {
-      throw invalid(`images[${i}]`, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    const bytes = readImageFile(file, `images[${i}]`);
     const format = imageFormat(bytes);
     if (format === undefined) throw invalid(`images[${i}]`, `${file} is not a PNG or JPEG image`);
     return { path: file, name: path.basename(file), bytes, format };
@@ -155,4 +154,38 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
   options.onProgress?.({ done: total, total, label: 'done' });
   return { ...result, report, totalMs: performance.now() - started };
+}
+
+/** Photos larger than this are refused before reading (the encoders' default image byte limit). */
+const MAX_IMAGE_BYTES = 256 * 2 ** 20;
+
+/**
+ * A photo's bytes: regular files only (a FIFO would block forever, /dev/zero never ends), at
+ * most 256 MiB, opened non-blocking and checked again through the handle.
+ */
+function readImageFile(file: string, argument: string): Uint8Array {
+  const check = (stats: Stats): void => {
+    if (!stats.isFile()) throw invalid(argument, `${file} is not a regular file (a FIFO, device or folder)`);
+    if (stats.size > MAX_IMAGE_BYTES) throw invalid(argument, `${file} is ${stats.size} bytes, above the limit of ${MAX_IMAGE_BYTES}`);
+  };
+  let fd: number | undefined;
+  try {
+    check(statSync(file));
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    check(stats);
+    const bytes = new Uint8Array(stats.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const n = readSync(fd, bytes, filled, bytes.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return bytes.subarray(0, filled);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'MatryoshkaError') throw error;
+    throw invalid(argument, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

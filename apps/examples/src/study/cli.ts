@@ -52,28 +52,29 @@ function progressReporter(): { progress: Progress; stop: () => void } {
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('study')
     .description('Mosaic-QA: M3 in miniature on a real encoder and real images — answer models, oracle, scale predictor — with a Markdown/SVG report.')
-    .option('--quick', 'a small version (about a minute): same pipeline, every table')
+    .option('--quick', 'a tiny version (a few minutes): same pipeline, every table; wiring, not research figures')
     .option('--out <dir>', 'report folder', 'study-report')
     .option('--cache-dir <dir>', 'where encoded features are cached (default: ~/.cache/matryoshka/study)')
     .option('--no-cache', 'encode every time')
     .option('--seed <n>', 'seed of every random choice', positive)
-    .option('--train <mosaics>', 'training mosaics', positive)
-    .option('--validation <mosaics>', 'validation mosaics (the predictor trains on them)', positive)
-    .option('--test <mosaics>', 'test mosaics', positive)
+    .option('--train <images>', 'training images', positive)
+    .option('--validation <images>', 'validation images (the predictor trains on them)', positive)
+    .option('--test <images>', 'test images', positive)
     .option('--epochs <n>', 'answer-model epochs', positive)
+    .option('--models <k>', 'M3 answer models with different seeds (the soft oracle\'s K, at least 2)', positive)
     .option('--export-demo [dir]', `also write the predictor and sample mosaics for the demo (default ${path.relative(process.cwd(), DEMO_MODEL_DIR)})`)
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ quick?: boolean; out: string; cacheDir?: string; cache: boolean; seed?: number; train?: number; validation?: number; test?: number; epochs?: number; exportDemo?: string | true }>();
+  const o = program.opts<{ quick?: boolean; out: string; cacheDir?: string; cache: boolean; seed?: number; train?: number; validation?: number; test?: number; epochs?: number; models?: number; exportDemo?: string | true }>();
   const base = o.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
-  const overrides = { seed: o.seed, train: o.train, validation: o.validation, test: o.test, epochs: o.epochs };
+  const overrides = { seed: o.seed, train: o.train, validation: o.validation, test: o.test, epochs: o.epochs, models: o.models };
   const changed = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config: StudyConfig = { ...base, ...changed, size: Object.keys(changed).length > 0 ? 'custom' : base.size };
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const out = path.resolve(cwd, o.out);
   const cacheDir = o.cache === false ? false : path.resolve(cwd, o.cacheDir ?? (await studyCacheDir()));
 
-  console.log(`Mosaic-QA study (${config.size}): ${config.train}/${config.validation}/${config.test} mosaics, seed ${config.seed}; features cache: ${cacheDir === false ? 'off' : cacheDir}`);
+  console.log(`Mosaic-QA study (${config.size}): ${config.train}/${config.validation}/${config.test} images, ${config.models} M3 models, seed ${config.seed}; features cache: ${cacheDir === false ? 'off' : cacheDir}`);
   const reporter = progressReporter();
   let result;
   try {

@@ -4,13 +4,15 @@ import { PNG } from 'pngjs';
 import { savePredictor } from '@matryoshka/scale-predictor';
 import type { MosaicSample, MosaicSamplesFile } from '../demo/samples-file.js';
 import { loadFashionMnist, type FashionMnistSplit } from './fashion-mnist.js';
-import { mosaicPixels, type Mosaic } from './mosaics.js';
+import { QUESTIONS_PER_IMAGE, mosaicPixels, type Mosaic, type Subset } from './mosaics.js';
 import type { StudyResult } from './pipeline.js';
-import { ANSWERS, QUESTION_TYPES, question, questionEmbedding } from './questions.js';
+import { ANSWERS, questionFeatures, questionText, type QuestionType } from './questions.js';
 import { SCALES } from './tokens.js';
 
 /** What the demo reads next to the predictor (see demo/samples-file.ts), with the study's probabilities. */
-export type DemoSamples = MosaicSamplesFile & { readonly samples: readonly (MosaicSample & { readonly probabilities: readonly number[] })[] };
+export type DemoSamples = Omit<MosaicSamplesFile, 'samples'> & {
+  readonly samples: readonly (MosaicSample & { readonly subset: string; readonly probabilities: readonly number[]; readonly expectedCorrect: readonly number[] })[];
+};
 
 function png(mosaic: Mosaic, source: FashionMnistSplit): Buffer {
   const gray = mosaicPixels(mosaic, source);
@@ -20,27 +22,31 @@ function png(mosaic: Mosaic, source: FashionMnistSplit): Buffer {
 }
 
 /**
- * Writes the trained predictor and two test samples per question type (one answered with few
- * tokens, one needing many, where the run has them) for `npm run demo` and the browser demo.
+ * Writes the trained predictor and eight test samples covering every density and question type
+ * for `npm run demo` and the
+ * browser demo, with the first M3 model's results at every scale and the predictor's probabilities.
  */
 export function exportDemo(r: StudyResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const { testMosaics, testCorrect } = r.artifacts;
+  const { testMosaics, testCorrect, testProbabilities, testExpected } = r.artifacts;
   const ascending = [...SCALES].reverse();
-  const oracleOf = (i: number, k: number): number | null => ascending.find((s) => testCorrect[s]![i * 4 + k] === 1) ?? null;
+  const row = (i: number, k: number): number => i * QUESTIONS_PER_IMAGE + k;
+  const oracleOf = (i: number, k: number): number | null => ascending.find((s) => testCorrect[s]![row(i, k)] === 1) ?? null;
+  // Every density and every question type: the same questions need more tokens on denser images.
+  const wanted: [Subset, QuestionType][] = [
+    ['grid1', 'where'],
+    ['single', 'where'],
+    ['grid2', 'same'],
+    ['grid3', 'count'],
+    ['grid4', 'where'],
+    ['grid4', 'exist'],
+    ['grid6', 'where'],
+    ['grid6', 'count'],
+  ];
   const picked: { i: number; k: number }[] = [];
-  for (const type of QUESTION_TYPES) {
-    for (const wantFew of [true, false]) {
-      for (let i = 0; i < testMosaics.length; i++) {
-        if (picked.some((p) => p.i === i)) continue;
-        const k = testMosaics[i]!.questions.findIndex((q) => question(q).type === type);
-        const o = oracleOf(i, k);
-        if (o !== null && (wantFew ? o <= 9 : o >= 36)) {
-          picked.push({ i, k });
-          break;
-        }
-      }
-    }
+  for (const [subset, type] of wanted) {
+    const i = testMosaics.findIndex((m, index) => m.subset === subset && !picked.some((p) => p.i === index));
+    if (i >= 0) picked.push({ i, k: testMosaics[i]!.questions.findIndex((q) => q.type === type) });
   }
   const files: string[] = [];
   const source = loadFashionMnist('t10k');
@@ -52,18 +58,20 @@ export function exportDemo(r: StudyResult, dir: string): string[] {
     const q = m.questions[k]!;
     return {
       image,
-      question: question(q).text,
-      type: question(q).type,
-      embedding: questionEmbedding(q),
+      question: questionText(q),
+      type: q.type,
+      subset: m.subset,
+      embedding: questionFeatures(q),
       answer: ANSWERS[m.answers[k]!]!,
       oracleScale: oracleOf(i, k),
-      correctAt: Object.fromEntries(SCALES.map((s) => [String(s), testCorrect[s]![i * 4 + k] === 1])),
-      probabilities: Array.from(r.artifacts.testProbabilities.get(`test-${m.index}-${k}`)!, (p) => Math.round(p * 1e6) / 1e6),
+      correctAt: Object.fromEntries(SCALES.map((s) => [String(s), testCorrect[s]![row(i, k)] === 1])),
+      expectedCorrect: Array.from(testExpected[row(i, k)]!, (p) => Math.round(p * 1e4) / 1e4),
+      probabilities: Array.from(testProbabilities[row(i, k)]!, (p) => Math.round(p * 1e6) / 1e6),
     };
   });
   const manifest: DemoSamples = {
     note:
-      'Mosaic-QA test samples (Fashion-MNIST, MIT, © Zalando SE) with the M3 answer model’s results at every scale, written by `npm run study`. ' +
+      'Mosaic-QA test samples of every density (Fashion-MNIST, MIT, © Zalando SE) with the first M3 answer model’s results at every scale, written by `npm run study -- --export-demo`. ' +
       'The predictor was trained on mosaic-QA questions only: its probabilities mean nothing for other images or questions.',
     scales: [...SCALES],
     samples,

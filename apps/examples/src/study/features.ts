@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { seededRandom } from '@matryoshka/scale-predictor';
+import { pyramidFeatures, seededRandom } from '@matryoshka/scale-predictor';
 import { defaultCacheDir, type Encoder } from '@matryoshka/encoders';
 import { buildPyramid } from '@matryoshka/pooling';
 import { fitPca, projectPca, type Pca } from '../visual/pca.js';
@@ -12,7 +12,11 @@ export const GRID = 24;
 export const CHANNELS = 576;
 const CELLS = GRID * GRID;
 /** Bump when what is cached changes. */
-const FEATURES_VERSION = 1;
+const FEATURES_VERSION = 2;
+/** The pyramid the predictor and the coverage heuristic read, ascending (the answer model's scales). */
+export const PYRAMID_SCALES = [1, 9, 36, 144, 576];
+/** Numbers per image from `pyramidFeatures` without a question: 4 coverages, 4 spreads, 1 norm. */
+export const IMAGE_STATS = 2 * (PYRAMID_SCALES.length - 1) + 1;
 
 export interface FeatureOptions {
   /** Principal components the answer model reads (the study's fixed "projector"). */
@@ -30,8 +34,12 @@ export interface SplitFeatures {
   readonly mosaics: number;
   /** `mosaics × 576 × components`: the full grid projected on the PCA basis (scaled to unit mean variance). */
   readonly grid: Float32Array;
-  /** `mosaics × 10 × 576`: the 1-token level, then the 9-token level, at full width (the scale predictor's input). */
-  readonly coarse: Float32Array;
+  /**
+   * `mosaics × IMAGE_STATS`: `pyramidFeatures` of the 576-channel levels 1/9/36/144/576 without a
+   * question — the scale predictor's image input; its first four numbers are the levels' coverage
+   * of the grid (the training-free heuristic's scores).
+   */
+  readonly stats: Float32Array;
 }
 
 export interface StudyFeatures {
@@ -51,7 +59,7 @@ export interface SplitInput {
 function cacheKey(splits: readonly SplitInput[], o: FeatureOptions, encoder: Encoder): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ v: FEATURES_VERSION, encoder: { source: encoder.source, input: encoder.input, output: encoder.output, preprocessing: encoder.preprocessing }, components: o.components, pca: [o.pcaMosaics, o.pcaTokensPerMosaic, o.seed] }));
-  for (const s of splits) h.update(`${s.name}:${s.mosaics.length}:${s.mosaics.map((m) => m.items.join(',')).join(';')}`);
+  for (const s of splits) h.update(`${s.name}:${s.mosaics.length}:${s.mosaics.map((m) => `${JSON.stringify(m.layout)}/${m.items.join(',')}`).join(';')}`);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -61,8 +69,8 @@ const f32 = (file: string): Float32Array => {
 };
 
 /**
- * Encodes every mosaic with the encoder (24×24×576 grids), builds each grid's 9- and 1-token
- * levels with the CPU pyramid, and reduces the full grid to `components` principal channels fitted
+ * Encodes every image with the encoder (24×24×576 grids), builds each grid's pyramid with the CPU
+ * backend for the predictor's image statistics (`pyramidFeatures`), and reduces the full grid to `components` principal channels fitted
  * on the training split. Pooling is linear and so is the projection, so pooling the reduced grid
  * later gives exactly the projection of the pooled 576-channel levels. Cached on disk by a key
  * that hashes the encoder, the mosaics and the options.
@@ -79,7 +87,7 @@ export async function computeFeatures(
   if (folder !== undefined && existsSync(path.join(folder, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(path.join(folder, 'meta.json'), 'utf8')) as { explained: number[] };
     const out: Record<string, SplitFeatures> = {};
-    for (const s of splits) out[s.name] = { mosaics: s.mosaics.length, grid: f32(path.join(folder, `${s.name}.grid.f32`)), coarse: f32(path.join(folder, `${s.name}.coarse.f32`)) };
+    for (const s of splits) out[s.name] = { mosaics: s.mosaics.length, grid: f32(path.join(folder, `${s.name}.grid.f32`)), stats: f32(path.join(folder, `${s.name}.stats.f32`)) };
     progress(total, total);
     return { splits: out, explained: meta.explained, cache: 'hit', cacheFolder: folder };
   }
@@ -92,7 +100,7 @@ export async function computeFeatures(
   for (const s of splits) {
     const n = s.mosaics.length;
     const grid = new Float32Array(n * CELLS * o.components);
-    const coarse = new Float32Array(n * 10 * CHANNELS);
+    const stats = new Float32Array(n * IMAGE_STATS);
     const held: Float32Array[] = []; // raw grids kept until the PCA is fitted (training split only)
     const batch = 16;
     for (let start = 0; start < n; start += batch) {
@@ -101,9 +109,8 @@ export async function computeFeatures(
       grids.forEach((g, k) => {
         const i = start + k;
         if (g.rows !== GRID || g.cols !== GRID || g.channels !== CHANNELS) throw new Error(`expected ${GRID}×${GRID}×${CHANNELS} grids from the encoder, got ${g.rows}×${g.cols}×${g.channels}`);
-        const p = buildPyramid(g, { scales: [1, 9] });
-        coarse.set(p.at(1).data, i * 10 * CHANNELS);
-        coarse.set(p.at(9).data, (i * 10 + 1) * CHANNELS);
+        const p = buildPyramid(g, { scales: PYRAMID_SCALES });
+        stats.set(pyramidFeatures(PYRAMID_SCALES.map((t) => p.at(t))), i * IMAGE_STATS);
         if (pca === undefined) held.push(g.data);
         else project(pca, scale, g.data, grid, i);
       });
@@ -125,7 +132,7 @@ export async function computeFeatures(
         held.length = 0;
       }
     }
-    out[s.name] = { mosaics: n, grid, coarse };
+    out[s.name] = { mosaics: n, grid, stats };
   }
   const explained = pca!.explained;
   if (folder !== undefined) {
@@ -135,7 +142,7 @@ export async function computeFeatures(
     for (const s of splits) {
       const f = out[s.name]!;
       writeFileSync(path.join(tmp, `${s.name}.grid.f32`), new Uint8Array(f.grid.buffer, f.grid.byteOffset, f.grid.byteLength));
-      writeFileSync(path.join(tmp, `${s.name}.coarse.f32`), new Uint8Array(f.coarse.buffer, f.coarse.byteOffset, f.coarse.byteLength));
+      writeFileSync(path.join(tmp, `${s.name}.stats.f32`), new Uint8Array(f.stats.buffer, f.stats.byteOffset, f.stats.byteLength));
     }
     writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({ version: FEATURES_VERSION, key, explained, splits: splits.map((s) => [s.name, s.mosaics.length]) }));
     renameSync(tmp, folder);

@@ -1,27 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { tokenGrid } from '@matryoshka/core';
 import { loadEncoder } from '@matryoshka/encoders';
-import { analyzeOracle, buildSampleTable, coarseFeatures, evaluatePredictor, type Evaluation, type OracleAnalysis, type ScalePredictor } from '@matryoshka/scale-predictor';
+import { analyzeOracle, buildSampleTable, calibration, meanCorrectness, type Calibration, type OracleAnalysis, type ScalePredictor } from '@matryoshka/scale-predictor';
 import { trainPredictor } from '@matryoshka/scale-predictor/train';
 import { createAnswerModel, type AnswerModel } from './answer-model.js';
-import { budgetCurve, budgetTargets, type BudgetPoint } from './budget-curve.js';
 import type { StudyConfig } from './config.js';
 import { ensureFashionMnist, loadFashionMnist } from './fashion-mnist.js';
-import { CHANNELS, computeFeatures, type SplitFeatures } from './features.js';
-import { makeMosaics, type Mosaic } from './mosaics.js';
-import { ANSWERS, QUESTION_COUNT, QUESTION_TYPES, question, questionEmbedding, type QuestionType } from './questions.js';
-import { SCALES, SELECTIONS, tokenSets, type Selection } from './tokens.js';
-import { evaluateAnswerModel, trainAnswerModel, type TokenSets } from './train.js';
+import { IMAGE_STATS, computeFeatures, type SplitFeatures } from './features.js';
+import { DENSE_SUBSETS, QUESTIONS_PER_IMAGE, SUBSETS, makeMosaics, type Mosaic, type Subset } from './mosaics.js';
+import { ASCENDING, evaluatePolicies, type PolicyEvaluation } from './policies.js';
+import { ANSWERS, CELL_FEATURES, QUESTION_FEATURES, QUESTION_TYPES, questionFeatures, type QuestionType } from './questions.js';
+import { POSITION_CHANNELS, SCALES, SELECTIONS, tokenSets, type Selection } from './tokens.js';
+import { evaluateAnswerModel, trainAnswerModel, type Answers, type TokenSets } from './train.js';
 
 /** Reports a stage's progress: `stage` names it, `done`/`total` count its steps. */
 export type Progress = (stage: string, done: number, total: number) => void;
 
-/** Accuracy at each scale (in `SCALES` order), overall and per question type. */
+/** Accuracy at each scale (in `SCALES` order, 576 first), overall, per question type and per subset. */
 export interface Accuracy {
   readonly all: readonly number[];
   readonly byType: Readonly<Record<QuestionType, readonly number[]>>;
+  readonly bySubset: Readonly<Record<Subset, readonly number[]>>;
+}
+
+/** The paper's oracle for one answer model: a sample counts if any scale answers it; tokens of the smallest such scale. */
+export interface PaperOracle {
+  readonly accuracy: number;
+  readonly meanTokens: number;
 }
 
 export interface StudyResult {
@@ -33,77 +39,109 @@ export interface StudyResult {
   readonly answerBalance: Readonly<Record<QuestionType, string>>;
   readonly features: { readonly cache: string; readonly explained: number };
   readonly seconds: Readonly<Record<string, number>>;
-  /** Test accuracy: M3 (one model), one model per scale, and the full-scale model under each selection. */
+  /** Test accuracy of each M3 model (seed, seed + 1, …), of one model per scale, and of the full-scale model under each selection. */
+  readonly m3Models: readonly Accuracy[];
   readonly m3: Accuracy;
   readonly singleScale: Accuracy;
   readonly trainingFree: Readonly<Record<Selection, Accuracy>>;
-  /** Oracle analysis of the M3 model's per-sample results on the test split. */
+  /** Oracle analysis of the first M3 model's per-sample results on test (groups: type, subset). */
   readonly oracle: OracleAnalysis;
+  /** The paper's oracle for each M3 model. */
+  readonly paperOracle: readonly PaperOracle[];
+  /** Every policy, the soft oracle and the fixed scales on all of test and on the dense subsets. */
+  readonly policies: { readonly all: PolicyEvaluation; readonly dense: PolicyEvaluation };
   readonly predictor: {
-    readonly evaluation: Evaluation;
-    readonly budget: readonly BudgetPoint[];
     readonly featureSize: number;
-    /** The ablation: the same predictor from the question alone (no image features). */
-    readonly questionOnly: { readonly budget: readonly BudgetPoint[] };
+    readonly losses: readonly number[];
+    /** On test, against the K models' outcomes: the learned predictor, the question-only one, the per-type table. */
+    readonly calibration: Readonly<Record<'predictor' | 'questionOnly' | 'typeTable', Calibration>>;
   };
-  /** For the demo: the trained predictor and the M3 per-sample results on test mosaics. */
   readonly artifacts: {
     readonly predictor: ScalePredictor;
     readonly testMosaics: readonly Mosaic[];
+    /** The first M3 model's test correctness per scale (SCALES keys), `mosaics × 4`. */
     readonly testCorrect: Readonly<Record<number, Uint8Array>>;
+    /** Expected correctness per test row (ascending scales), the K models' mean. */
+    readonly testExpected: readonly Float64Array[];
     readonly testRecords: readonly Record<string, unknown>[];
-    /** The predictor's probabilities (ascending scales) per test sample id. */
-    readonly testProbabilities: ReadonlyMap<string, Float64Array>;
+    /** The predictor's probabilities (ascending scales) per test row (`mosaic × 4 + question`). */
+    readonly testProbabilities: readonly Float64Array[];
   };
 }
 
 const seconds = (t: number): number => Math.round((performance.now() - t) / 100) / 10;
 
-function accuracy(correct: Uint8Array, questions: Int32Array): { all: number; byType: Record<QuestionType, number> } {
-  const hit = Object.fromEntries(QUESTION_TYPES.map((t) => [t, [0, 0]])) as Record<QuestionType, [number, number]>;
+function accuracyOf(correct: Uint8Array, mosaics: readonly Mosaic[]): { all: number; byType: Record<QuestionType, number>; bySubset: Record<Subset, number> } {
+  const byType = Object.fromEntries(QUESTION_TYPES.map((t) => [t, [0, 0]])) as Record<QuestionType, [number, number]>;
+  const bySubset = Object.fromEntries(SUBSETS.map((s) => [s, [0, 0]])) as Record<Subset, [number, number]>;
   let sum = 0;
-  correct.forEach((c, k) => {
-    sum += c;
-    const h = hit[question(questions[k]!).type];
-    h[0] += c;
-    h[1] += 1;
-  });
-  return { all: sum / correct.length, byType: Object.fromEntries(QUESTION_TYPES.map((t) => [t, hit[t][0] / Math.max(hit[t][1], 1)])) as Record<QuestionType, number> };
-}
-
-function perScale(results: readonly { all: number; byType: Record<QuestionType, number> }[]): Accuracy {
+  mosaics.forEach((m, i) =>
+    m.questions.forEach((q, k) => {
+      const c = correct[i * QUESTIONS_PER_IMAGE + k]!;
+      sum += c;
+      byType[q.type][0] += c;
+      byType[q.type][1] += 1;
+      bySubset[m.subset][0] += c;
+      bySubset[m.subset][1] += 1;
+    }),
+  );
+  const ratio = ([a, b]: [number, number]): number => a / Math.max(b, 1);
   return {
-    all: results.map((r) => r.all),
-    byType: Object.fromEntries(QUESTION_TYPES.map((t) => [t, results.map((r) => r.byType[t])])) as Record<QuestionType, number[]>,
+    all: sum / correct.length,
+    byType: Object.fromEntries(QUESTION_TYPES.map((t) => [t, ratio(byType[t])])) as Record<QuestionType, number>,
+    bySubset: Object.fromEntries(SUBSETS.map((s) => [s, ratio(bySubset[s])])) as Record<Subset, number>,
   };
 }
 
-/** Per-sample, per-scale records (the scale-predictor's JSONL format) for one split. */
+function perScale(results: readonly ReturnType<typeof accuracyOf>[]): Accuracy {
+  return {
+    all: results.map((r) => r.all),
+    byType: Object.fromEntries(QUESTION_TYPES.map((t) => [t, results.map((r) => r.byType[t])])) as Record<QuestionType, number[]>,
+    bySubset: Object.fromEntries(SUBSETS.map((s) => [s, results.map((r) => r.bySubset[s])])) as Record<Subset, number[]>,
+  };
+}
+
+const meanAccuracy = (list: readonly Accuracy[]): Accuracy => {
+  const avg = (get: (a: Accuracy) => readonly number[]): number[] => get(list[0]!).map((_, j) => list.reduce((s, a) => s + get(a)[j]!, 0) / list.length);
+  return {
+    all: avg((a) => a.all),
+    byType: Object.fromEntries(QUESTION_TYPES.map((t) => [t, avg((a) => a.byType[t])])) as Record<QuestionType, number[]>,
+    bySubset: Object.fromEntries(SUBSETS.map((s) => [s, avg((a) => a.bySubset[s])])) as Record<Subset, number[]>,
+  };
+};
+
+/** Per-sample, per-scale records (the scale-predictor's JSONL format) of one model on one split. */
 function records(split: string, mosaics: readonly Mosaic[], correct: Readonly<Record<number, Uint8Array>>): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   mosaics.forEach((m, i) => {
     m.questions.forEach((q, k) => {
-      for (const s of SCALES) out.push({ id: `${split}-${m.index}-${k}`, scale: s, correct: correct[s]![i * m.questions.length + k] === 1, type: question(q).type });
+      for (const s of SCALES) out.push({ id: `${split}-${m.index}-${k}`, scale: s, correct: correct[s]![i * QUESTIONS_PER_IMAGE + k] === 1, type: q.type, subset: m.subset });
     });
   });
   return out;
 }
 
-/** The question id of a sample id `split-mosaic-k`. */
-function questionIdOf(id: string, mosaics: Readonly<Record<string, readonly Mosaic[]>>): number {
-  const [split, mosaic, k] = id.split('-');
-  return mosaics[split!]![Number(mosaic)]!.questions[Number(k)]!;
+/** Rows in natural order (`mosaic × 4 + question`), ascending scales, from per-scale arrays keyed by token count. */
+function ascendingRows<T extends Uint8Array | Float32Array>(byScale: Readonly<Record<number, ArrayLike<number>>>, rows: number, make: (n: number) => T): T[] {
+  return Array.from({ length: rows }, (_, r) => {
+    const row = make(ASCENDING.length);
+    ASCENDING.forEach((s, j) => (row[j] = byScale[s]![r]!));
+    return row;
+  });
 }
 
-/** The predictor's input for every question of a split, by sample id: coarse levels + question one-hot. */
-function predictorFeatures(split: string, features: SplitFeatures, mosaics: readonly Mosaic[]): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  mosaics.forEach((m, i) => {
-    const base = i * 10 * CHANNELS;
-    const one = tokenGrid(features.coarse.subarray(base, base + CHANNELS), { rows: 1, cols: 1, channels: CHANNELS });
-    const nine = tokenGrid(features.coarse.subarray(base + CHANNELS, base + 10 * CHANNELS), { rows: 3, cols: 3, channels: CHANNELS });
-    m.questions.forEach((q, k) => out.set(`${split}-${m.index}-${k}`, coarseFeatures(one, nine, questionEmbedding(q))));
-  });
+/** The predictor's input per row: the image's pyramid statistics, then the question's numbers (or the question alone). */
+function predictorInputs(features: SplitFeatures, mosaics: readonly Mosaic[], withImage: boolean): Float32Array[] {
+  const out: Float32Array[] = [];
+  mosaics.forEach((m, i) =>
+    m.questions.forEach((q) => {
+      const image = withImage ? features.stats.subarray(i * IMAGE_STATS, (i + 1) * IMAGE_STATS) : new Float32Array(0);
+      const row = new Float32Array(image.length + QUESTION_FEATURES);
+      row.set(image);
+      row.set(questionFeatures(q), image.length);
+      out.push(row);
+    }),
+  );
   return out;
 }
 
@@ -116,9 +154,10 @@ async function useFastestTfjsBackend(): Promise<string> {
 }
 
 /**
- * Runs mosaic-QA end to end: data → mosaics → features → answer models (M3, one per scale) →
- * evaluation at every scale and selection → oracle analysis → scale predictor trained on the
- * validation split, evaluated on the test split.
+ * Runs mosaic-QA end to end: data → images of every density → features → answer models (K M3
+ * models with different seeds, one single-scale model per scale) → evaluation at every scale and
+ * selection → the paper's oracle and the soft oracle → scale predictor trained on the validation
+ * split → every policy compared at equal mean tokens on the test split.
  */
 export async function runStudy(config: StudyConfig, options: { cacheDir: string | false; progress?: Progress; log?: (line: string) => void }): Promise<StudyResult> {
   const progress = options.progress ?? (() => undefined);
@@ -129,8 +168,8 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
   ensureFashionMnist(log);
   const trainItems = loadFashionMnist('train');
   const testItems = loadFashionMnist('t10k');
-  // Train and validation mosaics draw from disjoint halves of Fashion-MNIST's training set; test
-  // mosaics from its test set, so no item is seen in two splits.
+  // Train and validation images draw from disjoint halves of Fashion-MNIST's training set; test
+  // images from its test set, so no item is seen in two splits.
   const mosaics = {
     train: makeMosaics({ name: 'train', source: trainItems, itemRange: [0, 30000], mosaics: config.train, seed: config.seed * 3 + 1 }),
     validation: makeMosaics({ name: 'validation', source: trainItems, itemRange: [30000, 60000], mosaics: config.validation, seed: config.seed * 3 + 2 }),
@@ -148,7 +187,7 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
         { name: 'test', mosaics: mosaics.test, source: testItems },
       ],
       { components: config.components, pcaMosaics: config.pcaMosaics, pcaTokensPerMosaic: config.pcaTokensPerMosaic, seed: config.seed, cacheDir: options.cacheDir },
-      (done, total) => progress('encode mosaics', done, total),
+      (done, total) => progress('encode images', done, total),
     );
   } finally {
     await encoder.dispose();
@@ -164,101 +203,187 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
   };
   timings.tokens = seconds(t);
 
-  const modelConfig = { tokenDim: sets.train.tokenDim, questions: QUESTION_COUNT, answers: ANSWERS.length, heads: config.heads, embed: config.embed, hidden: config.hidden };
-  const train = (stage: string, which: number[]): AnswerModel => {
-    // Every model starts from the same seeded weights and sees the same batches.
-    const model = createAnswerModel(modelConfig, config.seed);
+  const D = sets.train.tokenDim;
+  const modelConfig = {
+    tokenDim: D,
+    questions: QUESTION_FEATURES,
+    answers: ANSWERS.length,
+    heads: config.heads,
+    embed: config.embed,
+    hidden: config.hidden,
+    cells: { ...CELL_FEATURES, position: [D - POSITION_CHANNELS, D - POSITION_CHANNELS + 1, D - 1] as const },
+  };
+  const train = (stage: string, which: number[], seed: number, scaleWeights?: readonly number[]): AnswerModel => {
+    // A model's seed sets its initial weights and its batch order.
+    const model = createAnswerModel(modelConfig, seed);
     trainAnswerModel(model, sets.train, {
       epochs: config.epochs,
       batchSize: config.batchSize,
       learningRate: config.learningRate,
-      seed: config.seed,
+      seed,
       sets: which,
+      ...(scaleWeights === undefined ? {} : { scaleWeights }),
       onBatch: (done, total) => progress(stage, done, total),
     });
     return model;
   };
 
-  // M3: one model, the loss averaged over all five scales at every step.
+  // M3: K models with different seeds, each with the loss averaged over all five scales at every step.
   t = performance.now();
-  const m3 = train('train M3 (all scales)', SCALES.map((_, j) => j));
-  const m3Test: Record<number, Uint8Array> = {};
-  const m3Validation: Record<number, Uint8Array> = {};
-  SCALES.forEach((s, j) => {
-    m3Test[s] = evaluateAnswerModel(m3, sets.test.pool, j);
-    m3Validation[s] = evaluateAnswerModel(m3, sets.validation, j);
-  });
-  m3.dispose();
+  const evalAll = (model: AnswerModel, data: TokenSets): Record<number, Answers> => Object.fromEntries(SCALES.map((s, j) => [s, evaluateAnswerModel(model, data, j)]));
+  const m3Runs: { test: Record<number, Answers>; validation: Record<number, Answers> }[] = [];
+  for (let k = 0; k < config.models; k++) {
+    const model = train(`train M3 model ${k + 1}/${config.models}`, SCALES.map((_, j) => j), config.seed + k, config.m3ScaleWeights);
+    m3Runs.push({ test: evalAll(model, sets.test.pool), validation: evalAll(model, sets.validation) });
+    model.dispose();
+  }
   timings.m3 = seconds(t);
 
-  // The paper's single-scale baselines: one model per scale. The 576 one is also the
-  // "trained at full scale only" model evaluated with training-free selection.
+  // The paper's single-scale baselines: one model per scale (the first M3 model's seed). The 576
+  // one is also the "trained at full scale only" model evaluated with training-free selection.
   t = performance.now();
-  const single: { all: number; byType: Record<QuestionType, number> }[] = [];
-  const trainingFree: Record<Selection, { all: number; byType: Record<QuestionType, number> }[]> = { pool: [], spatial: [], sequential: [] };
+  const single: ReturnType<typeof accuracyOf>[] = [];
+  const trainingFree: Record<Selection, ReturnType<typeof accuracyOf>[]> = { pool: [], spatial: [], sequential: [] };
   SCALES.forEach((s, j) => {
-    const model = train(`train single-scale ${s}`, [j]);
-    single.push(accuracy(evaluateAnswerModel(model, sets.test.pool, j), sets.test.pool.questions));
+    const model = train(`train single-scale ${s}`, [j], config.seed);
+    single.push(accuracyOf(evaluateAnswerModel(model, sets.test.pool, j).correct, mosaics.test));
     if (s === 576) {
-      for (const sel of SELECTIONS) SCALES.forEach((_, k) => trainingFree[sel].push(accuracy(evaluateAnswerModel(model, sets.test[sel], k), sets.test[sel].questions)));
+      for (const sel of SELECTIONS) SCALES.forEach((_, k) => trainingFree[sel].push(accuracyOf(evaluateAnswerModel(model, sets.test[sel], k).correct, mosaics.test)));
     }
     model.dispose();
   });
   timings.singleScale = seconds(t);
 
-  // Oracle and predictor.
+  // Oracles, predictor, policies.
   t = performance.now();
-  const testRecords = records('test', mosaics.test, m3Test);
-  const validationRecords = records('validation', mosaics.validation, m3Validation);
-  const oracle = analyzeOracle(testRecords, { groupBy: ['type'] });
-  const validationTable = buildSampleTable(validationRecords, { groupBy: ['type'] });
-  const testTable = buildSampleTable(testRecords, { groupBy: ['type'] });
-  // Sample tables sort their ids; features are looked up by id.
-  const validationFeatures = predictorFeatures('validation', features.splits.validation!, mosaics.validation);
-  const testFeatures = predictorFeatures('test', features.splits.test!, mosaics.test);
-  const predictorOptions = { hidden: config.predictorHidden, epochs: config.predictorEpochs, l2: config.predictorL2, seed: config.seed };
-  const { predictor } = await trainPredictor(validationTable, validationTable.ids.map((id) => validationFeatures.get(id)!), {
+  const nTest = mosaics.test.length * QUESTIONS_PER_IMAGE;
+  const nValidation = mosaics.validation.length * QUESTIONS_PER_IMAGE;
+  const correctOf = (run: Record<number, Answers>): Record<number, Uint8Array> => Object.fromEntries(SCALES.map((s) => [s, run[s]!.correct]));
+  const perModel = m3Runs.map((run) => ({
+    correct: ascendingRows(correctOf(run.test), nTest, (n) => new Uint8Array(n)),
+    confidence: ascendingRows(Object.fromEntries(SCALES.map((s) => [s, run.test[s]!.confidence])), nTest, (n) => new Float32Array(n)),
+  }));
+  const flat = (rows: readonly Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(rows.length * ASCENDING.length);
+    rows.forEach((r, i) => out.set(r, i * ASCENDING.length));
+    return out;
+  };
+  const testExpected = meanCorrectness(perModel.map((m) => flat(m.correct)), nTest, ASCENDING.length);
+  const validationExpected = meanCorrectness(
+    m3Runs.map((run) => flat(ascendingRows(correctOf(run.validation), nValidation, (n) => new Uint8Array(n)))),
+    nValidation,
+    ASCENDING.length,
+  );
+  const paperOracle = perModel.map((m) => {
+    let right = 0;
+    let tokens = 0;
+    for (const row of m.correct) {
+      const j = row.indexOf(1);
+      if (j >= 0) right++;
+      tokens += ASCENDING[Math.max(j, 0)]!; // unanswered samples charged the smallest scale (the oracle's default)
+    }
+    return { accuracy: right / nTest, meanTokens: tokens / nTest };
+  });
+  const testRecords = records('test', mosaics.test, correctOf(m3Runs[0]!.test));
+  const oracle = analyzeOracle(testRecords, { groupBy: ['type', 'subset'] });
+
+  // The predictor learns each validation sample's expected correctness (soft targets), not one model's coin flips.
+  const validationRecords = records('validation', mosaics.validation, correctOf(m3Runs[0]!.validation));
+  const validationTable = buildSampleTable(validationRecords);
+  const rowOf = (id: string): number => {
+    const [, mosaic, k] = id.split('-');
+    return Number(mosaic) * QUESTIONS_PER_IMAGE + Number(k);
+  };
+  const validationRows = validationTable.ids.map(rowOf);
+  const targets = validationRows.map((r) => validationExpected[r]!);
+  const predictorOptions = { hidden: config.predictorHidden, epochs: config.predictorEpochs, l2: config.predictorL2, learningRate: config.predictorLearningRate, seed: config.seed, targets };
+  const trainInputs = predictorInputs(features.splits.validation!, mosaics.validation, true);
+  const trained = await trainPredictor(validationTable, validationRows.map((r) => trainInputs[r]!), {
     ...predictorOptions,
+    input: 'pyramid',
     onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
   });
-  const probabilities = predictor.predictBatch(testTable.ids.map((id) => testFeatures.get(id)!));
-  const evaluation = evaluatePredictor(testTable, probabilities, { budget: false });
-  const targets = budgetTargets(SCALES);
-  const budget = budgetCurve(testTable, probabilities, targets, config.budgetBatch);
-  // Ablation: the question alone, to show how much the image features add.
-  const questionOnly = (ids: readonly string[]) => ids.map((id) => Float32Array.from(questionEmbedding(questionIdOf(id, mosaics))));
-  const ablation = await trainPredictor(validationTable, questionOnly(validationTable.ids), {
+  const testProbabilities = trained.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, true));
+  // Ablation: the question alone, to show what the image statistics add.
+  const questionOnlyInputs = predictorInputs(features.splits.validation!, mosaics.validation, false);
+  const questionOnly = await trainPredictor(validationTable, validationRows.map((r) => questionOnlyInputs[r]!), {
     ...predictorOptions,
-    l2: 1e-4,
     onEpoch: (epoch) => progress('train scale predictor', config.predictorEpochs + epoch, 2 * config.predictorEpochs),
   });
-  const ablationBudget = budgetCurve(testTable, ablation.predictor.predictBatch(questionOnly(testTable.ids)), targets, config.budgetBatch);
-  timings.predictor = seconds(t);
+  const questionOnlyProbabilities = questionOnly.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, false));
+
+  // The per-question-type table: each type's mean expected correctness per scale on validation.
+  const typeOfRow = (list: readonly Mosaic[]): QuestionType[] => list.flatMap((m) => m.questions.map((q) => q.type));
+  const validationTypes = typeOfRow(mosaics.validation);
+  const table = Object.fromEntries(
+    QUESTION_TYPES.map((type) => {
+      const rows = validationExpected.filter((_, r) => validationTypes[r] === type);
+      return [type, Float64Array.from(ASCENDING, (_, j) => rows.reduce((s, e) => s + e[j]!, 0) / Math.max(rows.length, 1))];
+    }),
+  ) as Record<QuestionType, Float64Array>;
+  const typeScores = typeOfRow(mosaics.test).map((type) => table[type]);
+  // The training-free heuristic: what each level keeps of the grid (its coverage; 1 at 576).
+  const coverageScores = mosaics.test.flatMap((_, i) => {
+    const s = features.splits.test!.stats;
+    const row = Float64Array.from([s[i * IMAGE_STATS]!, s[i * IMAGE_STATS + 1]!, s[i * IMAGE_STATS + 2]!, s[i * IMAGE_STATS + 3]!, 1]);
+    return Array.from({ length: QUESTIONS_PER_IMAGE }, () => row);
+  });
+  const inputs = {
+    expected: testExpected,
+    perModel,
+    scores: { 'type-table': typeScores, coverage: coverageScores, 'predictor-budget': testProbabilities, 'question-only': questionOnlyProbabilities },
+    probabilities: testProbabilities,
+    batch: config.budgetBatch,
+  };
+  const allRows = Array.from({ length: nTest }, (_, r) => r);
+  const denseRows = allRows.filter((r) => DENSE_SUBSETS.includes(mosaics.test[Math.floor(r / QUESTIONS_PER_IMAGE)]!.subset));
+  const policies = { all: evaluatePolicies(inputs, allRows), dense: evaluatePolicies(inputs, denseRows) };
+  timings.predictorAndPolicies = seconds(t);
 
   const balance = Object.fromEntries(
     QUESTION_TYPES.map((type) => {
       const counts = new Map<string, number>();
-      for (const m of mosaics.test) m.questions.forEach((q, k) => question(q).type === type && counts.set(ANSWERS[m.answers[k]!]!, (counts.get(ANSWERS[m.answers[k]!]!) ?? 0) + 1));
+      let total = 0;
+      for (const m of mosaics.test) {
+        m.questions.forEach((q, k) => {
+          if (q.type !== type) return;
+          total++;
+          counts.set(ANSWERS[m.answers[k]!]!, (counts.get(ANSWERS[m.answers[k]!]!) ?? 0) + 1);
+        });
+      }
       const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
-      return [type, `${top[0]} ${((100 * top[1]) / mosaics.test.length).toFixed(0)}%`];
+      return [type, `${top[0]} ${((100 * top[1]) / Math.max(total, 1)).toFixed(0)}%`];
     }),
   ) as Record<QuestionType, string>;
 
-  const explained = features.explained.reduce((a, b) => a + b, 0);
+  const m3Models = m3Runs.map((run) => perScale(SCALES.map((s) => accuracyOf(run.test[s]!.correct, mosaics.test))));
   return {
     config,
     scales: [...SCALES],
     backend,
     encoder: 'default (ImageNet MobileNetV2, block_13_expand_relu, 384×384 → 24×24×576)',
-    samples: { train: mosaics.train.length * 4, validation: mosaics.validation.length * 4, test: mosaics.test.length * 4 },
+    samples: { train: nTrainQuestions(mosaics.train), validation: nValidation, test: nTest },
     answerBalance: balance,
-    features: { cache: features.cache, explained },
+    features: { cache: features.cache, explained: features.explained.reduce((a, b) => a + b, 0) },
     seconds: timings,
-    m3: perScale(SCALES.map((s) => accuracy(m3Test[s]!, sets.test.pool.questions))),
+    m3Models,
+    m3: meanAccuracy(m3Models),
     singleScale: perScale(single),
     trainingFree: Object.fromEntries(SELECTIONS.map((s) => [s, perScale(trainingFree[s])])) as Record<Selection, Accuracy>,
     oracle,
-    predictor: { evaluation, budget, featureSize: validationFeatures.values().next().value!.length, questionOnly: { budget: ablationBudget } },
-    artifacts: { predictor, testMosaics: mosaics.test, testCorrect: m3Test, testRecords, testProbabilities: new Map(testTable.ids.map((id, i) => [id, probabilities[i]!])) },
+    paperOracle,
+    policies,
+    predictor: {
+      featureSize: trainInputs[0]!.length,
+      losses: trained.losses,
+      calibration: {
+        predictor: calibration(testProbabilities, testExpected),
+        questionOnly: calibration(questionOnlyProbabilities, testExpected),
+        typeTable: calibration(typeScores, testExpected),
+      },
+    },
+    artifacts: { predictor: trained.predictor, testMosaics: mosaics.test, testCorrect: correctOf(m3Runs[0]!.test), testExpected, testRecords, testProbabilities },
   };
 }
+
+const nTrainQuestions = (list: readonly Mosaic[]): number => list.length * QUESTIONS_PER_IMAGE;

@@ -3,6 +3,7 @@ import { buildPyramid, sequentialSample, spatialSample } from '@matryoshka/pooli
 import type { TokenSets } from './train.js';
 import { GRID, type SplitFeatures } from './features.js';
 import type { Mosaic } from './mosaics.js';
+import { QUESTION_FEATURES, questionFeatures } from './questions.js';
 
 /** M3's nested scales, largest first (576 = the full 24×24 grid). */
 export const SCALES = [576, 144, 36, 9, 1] as const;
@@ -11,12 +12,13 @@ export const SELECTIONS = ['pool', 'spatial', 'sequential'] as const;
 export type Selection = (typeof SELECTIONS)[number];
 
 /**
- * Position channels appended to every full-grid token before any pooling: x, y in [−1, 1] and a
- * soft quadrant sign (tanh 4x, tanh 4y). Pooled with the features, so a coarse token sits at
- * its cell's mean position — the answer model knows where each token lies, as an LLM knows the
- * order of its visual tokens.
+ * Position channels appended to every full-grid token before any pooling: x, y in [−1, 1], a
+ * soft quadrant sign (tanh 4x, tanh 4y) and x² + y² (with it a question's query can peak its
+ * attention on any cell: −k|p − c|² is linear in x, y and x² + y²). Pooled with the features, so
+ * a coarse token sits at its cell's mean position — the answer model knows where each token lies,
+ * as an LLM knows the order of its visual tokens.
  */
-export const POSITION_CHANNELS = 4;
+export const POSITION_CHANNELS = 5;
 
 function withPositions(grid: Float32Array, index: number, components: number): Float32Array {
   const D = components + POSITION_CHANNELS;
@@ -27,7 +29,7 @@ function withPositions(grid: Float32Array, index: number, components: number): F
       const x = ((c + 0.5) / GRID) * 2 - 1;
       const y = ((r + 0.5) / GRID) * 2 - 1;
       out.set(grid.subarray((index * GRID * GRID + cell) * components, (index * GRID * GRID + cell + 1) * components), cell * D);
-      out.set([x, y, Math.tanh(4 * x), Math.tanh(4 * y)], cell * D + components);
+      out.set([x, y, Math.tanh(4 * x), Math.tanh(4 * y), x * x + y * y], cell * D + components);
     }
   }
   return out;
@@ -64,7 +66,8 @@ export function tokenSets(features: SplitFeatures, mosaics: readonly Mosaic[], c
     questionsPerMosaic: Q,
     tokenDim: D,
     sets,
-    questions: Int32Array.from(mosaics.flatMap((m) => m.questions)),
+    questionFeatures: QUESTION_FEATURES,
+    questions: Float32Array.from(mosaics.flatMap((m) => m.questions.flatMap(questionFeatures))),
     answers: Int32Array.from(mosaics.flatMap((m) => m.answers)),
   };
 }

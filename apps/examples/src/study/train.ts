@@ -11,7 +11,10 @@ export interface TokenSets {
   readonly tokenDim: number;
   /** Per token set: its token count and `mosaics × tokens × tokenDim` values. */
   readonly sets: readonly { readonly tokens: number; readonly data: Float32Array }[];
-  readonly questions: Int32Array;
+  /** Numbers per question (see `questionFeatures`). */
+  readonly questionFeatures: number;
+  /** `mosaics × questionsPerMosaic × questionFeatures`. */
+  readonly questions: Float32Array;
   readonly answers: Int32Array;
 }
 
@@ -22,6 +25,8 @@ export interface TrainOptions {
   readonly seed: number;
   /** Which token sets the loss averages over: all five (M3) or one (a single-scale model). */
   readonly sets: readonly number[];
+  /** Per-set weights of the loss (default: the plain mean, M3's objective). */
+  readonly scaleWeights?: readonly number[];
   readonly onBatch?: (done: number, total: number, loss: number) => void;
 }
 
@@ -33,7 +38,8 @@ export function trainAnswerModel(model: AnswerModel, data: TokenSets, options: T
   const n = data.mosaics;
   const { questionsPerMosaic: Q, tokenDim: D } = data;
   const sets = options.sets.map((s) => tf.tensor3d(data.sets[s]!.data, [n, data.sets[s]!.tokens, D]));
-  const questions = tf.tensor2d(data.questions, [n, Q], 'int32');
+  const F = data.questionFeatures;
+  const questions = tf.tensor3d(data.questions, [n, Q, F]);
   const answers = tf.tensor2d(data.answers, [n, Q], 'int32');
   const optimizer = tf.train.adam(options.learningRate);
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -49,10 +55,10 @@ export function trainAnswerModel(model: AnswerModel, data: TokenSets, options: T
       for (let b = 0; b < batches; b++) {
         const idx = tf.tensor1d(order.subarray(b * options.batchSize, Math.min((b + 1) * options.batchSize, n)), 'int32');
         // The batch is gathered outside the tape: only the variables need gradients.
-        const q = tf.gather(questions, idx) as tf.Tensor2D;
+        const q = tf.gather(questions, idx) as tf.Tensor3D;
         const labels = tf.oneHot(tf.reshape(tf.gather(answers, idx), [-1]), model.config.answers);
         const xs = sets.map((x) => tf.gather(x, idx) as tf.Tensor3D);
-        const loss = optimizer.minimize(() => matryoshkaLoss(lossFn, xs.map((x) => model.logits(x, q)), labels), true)!;
+        const loss = optimizer.minimize(() => matryoshkaLoss(lossFn, xs.map((x) => model.logits(x, q)), labels, options.scaleWeights), true)!;
         tf.dispose([q, labels, ...xs]);
         const value = loss.dataSync()[0]!;
         total += value;
@@ -71,21 +77,31 @@ export function trainAnswerModel(model: AnswerModel, data: TokenSets, options: T
   }
 }
 
-/** Per-question correctness (1/0) of the model on one token set, `mosaics × Q` in mosaic order. */
-export function evaluateAnswerModel(model: AnswerModel, data: TokenSets, set: number, batch = 64): Uint8Array {
-  const { questionsPerMosaic: Q, tokenDim: D } = data;
+/** Per-question results of the model on one token set, `mosaics × Q` in mosaic order. */
+export interface Answers {
+  /** 1 when the top answer is right. */
+  readonly correct: Uint8Array;
+  /** The top answer's softmax probability: the model's own confidence (what a cascade reads). */
+  readonly confidence: Float32Array;
+}
+
+export function evaluateAnswerModel(model: AnswerModel, data: TokenSets, set: number, batch = 64): Answers {
+  const { questionsPerMosaic: Q, tokenDim: D, questionFeatures: F } = data;
   const { tokens, data: values } = data.sets[set]!;
   const correct = new Uint8Array(data.mosaics * Q);
+  const confidence = new Float32Array(data.mosaics * Q);
   for (let start = 0; start < data.mosaics; start += batch) {
     const end = Math.min(start + batch, data.mosaics);
-    const predicted = tf.tidy(() => {
+    const [predicted, top] = tf.tidy(() => {
       const x = tf.tensor3d(values.subarray(start * tokens * D, end * tokens * D), [end - start, tokens, D]);
-      const q = tf.tensor2d(data.questions.subarray(start * Q, end * Q), [end - start, Q], 'int32');
-      return tf.argMax(model.logits(x, q), 1);
+      const q = tf.tensor3d(data.questions.subarray(start * Q * F, end * Q * F), [end - start, Q, F]);
+      const logits = model.logits(x, q);
+      return [tf.argMax(logits, 1), tf.max(tf.softmax(logits), 1)];
     });
     const p = predicted.dataSync();
-    predicted.dispose();
+    confidence.set(top.dataSync(), start * Q);
+    tf.dispose([predicted, top]);
     for (let k = 0; k < p.length; k++) correct[start * Q + k] = p[k] === data.answers[start * Q + k] ? 1 : 0;
   }
-  return correct;
+  return { correct, confidence };
 }

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseIdx, type FashionMnistSplit } from '../../src/study/fashion-mnist.js';
-import { MOSAIC_SIZE, makeMosaics, mosaicPixels } from '../../src/study/mosaics.js';
-import { answer } from '../../src/study/questions.js';
+import { CANVAS, QUESTIONS_PER_IMAGE, SINGLE_SIZE, SUBSETS, makeMosaics, mosaicPixels } from '../../src/study/mosaics.js';
+import { COUNT0, MAX_COUNT, YES, answer } from '../../src/study/questions.js';
 
 // A synthetic source: item i is filled with the value i % 256 and has label i % 10.
 const count = 2000;
@@ -12,32 +12,61 @@ const source: FashionMnistSplit = {
   labels: Uint8Array.from({ length: count }, (_, i) => i % 10),
 };
 
-describe('mosaics', () => {
-  it('are seeded, stay in their item range, and carry one question of each type with the right answers', () => {
-    const spec = { name: 'train' as const, source, itemRange: [500, 1500] as const, mosaics: 400, seed: 3 };
-    const a = makeMosaics(spec);
-    expect(makeMosaics(spec)).toEqual(a);
-    expect(makeMosaics({ ...spec, seed: 4 })).not.toEqual(a);
-    for (const m of a) {
-      expect(m.items.every((i) => i >= 500 && i < 1500)).toBe(true);
-      expect(m.labels).toEqual(m.items.map((i) => i % 10));
-      expect(m.questions.map((q) => (q < 4 ? 'where' : q < 14 ? 'exist' : q === 14 ? 'count' : 'same')).sort()).toEqual(['count', 'exist', 'same', 'where']);
+describe('mosaic-QA images', () => {
+  const spec = { name: 'train' as const, source, itemRange: [500, 1500] as const, mosaics: 1200, seed: 3 };
+  const all = makeMosaics(spec);
+
+  it('are seeded, stay in their item range, cycle through the subsets and answer from their labels', () => {
+    expect(makeMosaics(spec)).toEqual(all);
+    expect(makeMosaics({ ...spec, seed: 4 })).not.toEqual(all);
+    all.forEach((m, i) => {
+      expect(m.subset).toBe(SUBSETS[i % SUBSETS.length]);
+      expect(m.items.every((item) => item >= 500 && item < 1500)).toBe(true);
+      expect(m.labels).toEqual(m.items.map((item) => item % 10));
+      expect(m.labels).toHaveLength(m.layout.kind === 'single' ? 1 : m.layout.n ** 2);
+      expect(m.questions).toHaveLength(QUESTIONS_PER_IMAGE);
       m.questions.forEach((q, k) => expect(m.answers[k]).toBe(answer(q, m.labels)));
-    }
-    // Balanced yes/no: about half the existence and relational questions are true.
-    const yes = (lo: number, hi: number) => a.filter((m) => m.questions.some((q, k) => q >= lo && q < hi && m.answers[k] === 10)).length / a.length;
-    expect(yes(4, 14)).toBeGreaterThan(0.4);
-    expect(yes(4, 14)).toBeLessThan(0.65);
-    expect(yes(15, 19)).toBeGreaterThan(0.45);
-    expect(yes(15, 19)).toBeLessThan(0.7);
+      const types = m.questions.map((q) => q.type).sort();
+      expect(types).toEqual(m.labels.length === 1 ? ['count', 'exist', 'exist', 'where'] : ['count', 'exist', 'same', 'where']);
+      for (const q of m.questions) expect(q.cells.every((c) => c >= 0 && c < m.labels.length)).toBe(true);
+    });
   });
 
-  it('lay the four items out as a 56×56 image', () => {
-    const [m] = makeMosaics({ name: 'test', source, itemRange: [0, 1000], mosaics: 1, seed: 1 });
-    const px = mosaicPixels(m!, source);
-    expect([px.width, px.height, px.channels]).toEqual([MOSAIC_SIZE, MOSAIC_SIZE, 1]);
-    const at = (x: number, y: number) => px.data[y * MOSAIC_SIZE + x];
-    expect([at(0, 0), at(55, 0), at(0, 55), at(55, 55)]).toEqual(m!.items.map((i) => i % 256));
+  it('balance their answers: yes/no about half each, counts spread over 0–4, same pairs adjacent', () => {
+    const share = (type: string, value: number) => {
+      const list = all.flatMap((m) => m.questions.map((q, k) => [q.type, m.answers[k]] as const)).filter(([t]) => t === type);
+      return list.filter(([, a]) => a === value).length / list.length;
+    };
+    expect(share('exist', YES)).toBeGreaterThan(0.42);
+    expect(share('exist', YES)).toBeLessThan(0.58);
+    expect(share('same', YES)).toBeGreaterThan(0.38);
+    expect(share('same', YES)).toBeLessThan(0.62);
+    const dense = all.filter((m) => m.subset === 'grid6');
+    const counts = dense.map((m) => m.answers[m.questions.findIndex((q) => q.type === 'count')]! - COUNT0);
+    for (let c = 0; c <= MAX_COUNT; c++) expect(counts.filter((x) => x === c).length / counts.length).toBeGreaterThan(0.1);
+    for (const m of all.filter((x) => x.layout.kind === 'grid' && x.layout.n > 1)) {
+      const n = (m.layout as { n: number }).n;
+      const [a, b] = m.questions.find((q) => q.type === 'same')!.cells;
+      expect([1, n]).toContain(b! - a!);
+    }
+  });
+
+  it('draw on the 384 px canvas: grid cells filled, single items inside the canvas on black', () => {
+    const grid = all.find((m) => m.subset === 'grid6')!;
+    const px = mosaicPixels(grid, source);
+    expect([px.width, px.height, px.channels]).toEqual([CANVAS, CANVAS, 1]);
+    const at = (x: number, y: number) => px.data[y * CANVAS + x];
+    // Each item is flat (value item % 256), so every pixel of cell (r, c) holds it.
+    expect([at(0, 0), at(383, 0), at(0, 383), at(383, 383), at(64 + 10, 10)]).toEqual([0, 5, 30, 35, 1].map((c) => grid.items[c]! % 256));
+    for (const m of all.filter((x) => x.layout.kind === 'single').slice(0, 20)) {
+      const l = m.layout as { size: number; x: number; y: number };
+      expect(l.size).toBeGreaterThanOrEqual(SINGLE_SIZE[0]);
+      expect(l.size).toBeLessThanOrEqual(SINGLE_SIZE[1]);
+      expect(l.x + l.size).toBeLessThanOrEqual(CANVAS);
+      const img = mosaicPixels(m, source).data;
+      const lit = img.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
+      expect(lit).toBeLessThanOrEqual(l.size * l.size);
+    }
   });
 });
 

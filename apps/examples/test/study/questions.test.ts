@@ -1,27 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWERS, COUNT_QUESTION, QUESTION_COUNT, answer, existQuestion, question, questionEmbedding, sameQuestion, whereQuestion } from '../../src/study/questions.js';
+import { ANSWERS, QUESTION_FEATURES, answer, cellCentre, questionFeatures, questionText, type Question } from '../../src/study/questions.js';
 
-// Labels: top-left Sneaker (7), top-right Bag (8), bottom-left Sneaker (7), bottom-right Ankle boot (9).
+// A 2×2 grid, row-major: Sneaker (7), Bag (8) / Sneaker (7), Ankle boot (9).
 const labels = [7, 8, 7, 9];
-const say = (id: number): string => ANSWERS[answer(id, labels)]!;
+const say = (q: Question): string => ANSWERS[answer(q, labels)]!;
 
 describe('mosaic-QA questions', () => {
   it('answer from the labels', () => {
-    expect(say(whereQuestion(0))).toBe('Sneaker');
-    expect(say(whereQuestion(3))).toBe('Ankle boot');
-    expect(say(existQuestion(8))).toBe('yes');
-    expect(say(existQuestion(0))).toBe('no');
-    expect(say(COUNT_QUESTION)).toBe('3'); // two sneakers and an ankle boot
-    expect(say(sameQuestion(2))).toBe('yes'); // left column: Sneaker, Sneaker
-    expect(say(sameQuestion(0))).toBe('no'); // top row: Sneaker, Bag
+    expect(say({ type: 'where', grid: 2, cells: [0] })).toBe('Sneaker');
+    expect(say({ type: 'where', grid: 2, cells: [3] })).toBe('Ankle boot');
+    expect(say({ type: 'exist', grid: 2, cells: [], cls: 8 })).toBe('yes');
+    expect(say({ type: 'exist', grid: 2, cells: [], cls: 0 })).toBe('no');
+    expect(say({ type: 'count', grid: 2, cells: [], cls: 7 })).toBe('2');
+    expect(say({ type: 'same', grid: 2, cells: [0, 2] })).toBe('yes');
+    expect(say({ type: 'same', grid: 2, cells: [0, 1] })).toBe('no');
+    expect(() => answer({ type: 'count', grid: 3, cells: [], cls: 1 }, [1, 1, 1, 1, 1, 0, 0, 0, 0])).toThrow(RangeError);
   });
 
-  it('name every id, embed it one-hot and refuse others', () => {
-    const texts = Array.from({ length: QUESTION_COUNT }, (_, id) => question(id).text);
-    expect(new Set(texts).size).toBe(QUESTION_COUNT);
-    expect(question(4 + 8).text).toBe('Is there a bag?');
-    expect(questionEmbedding(5)).toEqual(Array.from({ length: QUESTION_COUNT }, (_, k) => (k === 5 ? 1 : 0)));
-    expect(() => question(QUESTION_COUNT)).toThrow(RangeError);
-    expect(() => questionEmbedding(-1)).toThrow(RangeError);
+  it('read as text and as the numbers the models read', () => {
+    expect(questionText({ type: 'where', grid: 4, cells: [6] })).toBe('What is at row 2, column 3 of the 4×4 grid?');
+    expect(questionText({ type: 'exist', grid: 1, cells: [], cls: 8 })).toBe('Is there a bag?');
+    expect(questionText({ type: 'where', grid: 1, cells: [] })).toBe('What is the item?');
+    expect(cellCentre(2, 3)).toEqual([0.5, 0.5]);
+    const f = questionFeatures({ type: 'where', grid: 4, cells: [6] });
+    expect(f).toHaveLength(QUESTION_FEATURES);
+    const [x, y] = cellCentre(4, 6);
+    expect(f.slice(0, 4)).toEqual([0, 0, 1, 0]); // where
+    expect(f.slice(14)).toEqual([x, y, x, y, 4 / 6, 4 * x, 4 * y, 4 * x, 4 * y, 4]);
+    expect(questionFeatures({ type: 'count', grid: 6, cells: [], cls: 2 }).slice(4, 14)).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -1,5 +1,5 @@
 import type { TokenPyramid } from '@matryoshka/core';
-import { chooseScale, coarseFeatures, loadPredictor, type ScalePredictor } from '@matryoshka/scale-predictor';
+import { chooseScale, loadPredictor, predictorInput, type ScalePredictor } from '@matryoshka/scale-predictor';
 import { parseSamplesFile, type MosaicSample } from '../../src/demo/samples-file.js';
 
 export type { MosaicSample };
@@ -40,9 +40,9 @@ export interface Prediction {
   readonly reachedThreshold: boolean;
 }
 
-/** The predictor's input is what the pyramid holds before any LLM call, plus the question's embedding. */
+/** The predictor's input is what the pyramid holds before any LLM call, plus the question's embedding (the kind its file names). */
 export function predictScale(predictor: ScalePredictor, pyramid: TokenPyramid, sample: MosaicSample): Prediction {
-  const features = coarseFeatures(pyramid.at(1), pyramid.at(9), sample.embedding);
+  const features = predictorInput(predictor, pyramid, sample.embedding);
   const probabilities = Array.from(predictor.predict(features));
   const index = chooseScale(probabilities, THRESHOLD);
   return { scales: predictor.scales, probabilities, chosen: predictor.scales[index]!, reachedThreshold: probabilities[index]! >= THRESHOLD };

@@ -52,7 +52,7 @@ const koffiBinary = join(koffi, '..', '@koromix', 'koffi-linux-x64');
 if (!existsSync(koffiBinary)) throw new Error(`no ${koffiBinary}: install on linux-x64, or run npm install --os=linux --cpu=x64`);
 cpSync(koffiBinary, join(dir, 'node_modules/@koromix/koffi-linux-x64'), { recursive: true, dereference: true });
 
-const fixtures = process.env.MATRYOSHKA_FIXTURES ?? join(repo, '../shared/fixtures/pytorch');
+const fixtures = process.env.MATRYOSHKA_FIXTURES ?? join(repo, 'testing/fixtures/pytorch');
 if (existsSync(join(fixtures, 'manifest.json'))) {
   console.log(`copying the PyTorch fixtures from ${fixtures}`);
   cpSync(fixtures, join(dir, 'fixtures'), { recursive: true });

@@ -129,7 +129,7 @@ export async function opParity(backend: CudaBackend): Promise<Check> {
   return tally.check('every op vs CPU reference (float32)', TOLERANCE.float32);
 }
 
-/** The PyTorch fixtures of the repository (shared/fixtures/pytorch), when present. */
+/** The PyTorch fixtures of the repository (testing/fixtures/pytorch), when present. */
 export async function fixtureParity(backend: CudaBackend, dir: string): Promise<Check> {
   const tally = new Tally();
   const manifestFile = join(dir, 'manifest.json');

@@ -1,7 +1,7 @@
 import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
 import { CudaError, type CudaDriver, type Handle } from '../driver/api.js';
 import { CuResult, DeviceAttribute } from '../driver/results.js';
-import { PTX, PTX_CUDA_VERSION, PTX_ISA, PTX_TARGET } from '../kernels/ptx.js';
+import { PTX, PTX_CUDA_VERSION, PTX_ISA, PTX_MIN_DRIVER, PTX_TARGET } from '../kernels/ptx.js';
 import { CudaRuntime, type CudaDeviceInfo } from './runtime.js';
 
 /**
@@ -69,7 +69,7 @@ function loadModule(driver: CudaDriver, info: CudaDeviceInfo): Handle {
   } catch (error) {
     if (error instanceof CudaError && error.code === CuResult.UNSUPPORTED_PTX_VERSION) {
       throw unavailable(
-        `the driver supports CUDA ${info.driverVersion}, but the kernels are PTX ISA ${PTX_ISA} (CUDA ${PTX_CUDA_VERSION}), which needs an R580+ driver: update the NVIDIA driver (${error.message})`,
+        `the driver supports CUDA ${info.driverVersion}, but the kernels are PTX ISA ${PTX_ISA}, which needs a driver for CUDA ${PTX_CUDA_VERSION} or newer (${PTX_MIN_DRIVER}+, and at least what ${info.name} itself needs): update the NVIDIA driver (${error.message})`,
         error,
       );
     }

@@ -1,5 +1,6 @@
 import { CudaError, type CudaDriver, type DevicePointer, type Dim3, type Handle } from './api.js';
 import { CuResult, JitOption } from './results.js';
+import { PTX_MIN_DRIVER } from '../kernels/ptx.js';
 
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
@@ -69,7 +70,7 @@ export async function loadKoffiDriver(library: string = DEFAULT_CUDA_LIBRARY): P
   try {
     lib = koffi.load(library);
   } catch (error) {
-    throw new Error(`the NVIDIA driver library ${library} could not be loaded (${(error as Error).message}); install the NVIDIA driver (R580 or newer)`);
+    throw new Error(`the NVIDIA driver library ${library} could not be loaded (${(error as Error).message}); install the NVIDIA driver (${PTX_MIN_DRIVER} or newer, and what your GPU needs)`);
   }
   const fns = {} as Record<Name, Fn>;
   for (const name of Object.keys(SIGNATURES) as Name[]) {

@@ -215,7 +215,7 @@ CUresult cuModuleLoadDataEx(void** module, const void* image, unsigned n, int* o
   }
   CUresult injected;
   if (fails("cuModuleLoadDataEx", &injected)) {
-    if (errorLog && errorSize) std::snprintf(errorLog, errorSize, "ptxas application ptx input, line 9; fatal   : Unsupported .version 9.0; current version is '8.4'");
+    if (errorLog && errorSize) std::snprintf(errorLog, errorSize, "ptxas application ptx input, line 9; fatal   : Unsupported .version 6.3; current version is '6.2'");
     return injected;
   }
   if (std::strstr(ptx, ".version") == nullptr || std::strstr(ptx, ".entry matryoshka_pyramid_f32_f32") == nullptr) {

@@ -1,4 +1,5 @@
 import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { loadDawn } from './dawn.js';
 
 export interface AcquiredDevice {
   readonly device: GPUDevice;
@@ -9,6 +10,11 @@ export interface AcquiredDevice {
   readonly adapter: string;
   /** The `GPU` object the device came from: held so the GC never frees Dawn's instance under a live device. */
   readonly gpu: GPU | undefined;
+  /**
+   * Why the adapter is a software one (SwiftShader, llvmpipe, lavapipe, a fallback adapter: the CPU
+   * emulating a GPU, many times slower than the cpu backend), or undefined for a hardware adapter.
+   */
+  readonly software: string | undefined;
 }
 
 /**
@@ -20,17 +26,26 @@ export async function acquireDevice(injected: GPUDevice | undefined): Promise<Ac
     if (typeof injected !== 'object' || injected === null || typeof (injected as GPUDevice).createBuffer !== 'function') {
       throw new MatryoshkaError(ErrorCode.InvalidArgument, 'options.device: expected a GPUDevice', { argument: 'options.device' });
     }
-    return { device: injected, owned: false, source: 'injected', adapter: 'caller-provided device', gpu: undefined };
+    // The caller chose this device: it is never ranked down, whatever its adapter.
+    return { device: injected, owned: false, source: 'injected', adapter: 'caller-provided device', gpu: undefined, software: undefined };
   }
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu !== undefined) return fromGpu(nav.gpu, 'navigator');
-  let dawn: { create: (flags: string[]) => GPU };
-  try {
-    dawn = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU };
-  } catch (error) {
-    throw unavailable(`no navigator.gpu here and the optional peer 'webgpu' (Dawn for Node) is not installed: npm install webgpu (${(error as Error).message})`);
-  }
-  return fromGpu(dawn.create([]), 'dawn');
+  // In the browser build, loadDawn only explains why there is no device (./dawn.browser.ts).
+  return fromGpu(await loadDawn(), 'dawn');
+}
+
+// Names that software rasterizers give their adapters (vendor, architecture, device or description).
+const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|software rasterizer|microsoft basic render/i;
+
+/** Why `adapter` is a software one, or undefined for hardware (see AcquiredDevice.software). */
+export function softwareAdapter(adapter: GPUAdapter, name: string): string | undefined {
+  const info = adapter.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+  const fallback = info?.isFallbackAdapter === true || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const text = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => typeof s === 'string').join(' ');
+  const match = SOFTWARE_NAMES.exec(text);
+  if (!fallback && match === null) return undefined;
+  return `a software adapter (${name}${fallback ? ', reported as a fallback adapter' : ''}): the CPU emulating a GPU, many times slower than the cpu backend`;
 }
 
 async function fromGpu(gpu: GPU, source: 'navigator' | 'dawn'): Promise<AcquiredDevice> {
@@ -51,7 +66,8 @@ async function fromGpu(gpu: GPU, source: 'navigator' | 'dawn'): Promise<Acquired
   });
   const info = adapter.info;
   const name = [info?.vendor, info?.architecture, info?.description].filter((s) => s !== undefined && s !== '').join(' ');
-  return { device, owned: true, source, adapter: name === '' ? 'unknown adapter' : name, gpu };
+  const adapterName = name === '' ? 'unknown adapter' : name;
+  return { device, owned: true, source, adapter: adapterName, gpu, software: softwareAdapter(adapter, adapterName) };
 }
 
 function unavailable(reason: string): MatryoshkaError {

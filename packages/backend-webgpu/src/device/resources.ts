@@ -1,3 +1,4 @@
+import { ErrorCode, MatryoshkaError, plainBytes } from '@matryoshka/core';
 import { BufferUsage, SHADER_STAGE_COMPUTE } from './constants.js';
 import { poolWgsl, type PoolVariant } from '../kernels/pool-wgsl.js';
 
@@ -13,6 +14,7 @@ export class GpuResources {
   readonly maxBindingBytes: number;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly live = new Set<GPUBuffer>();
+  private readonly destroyed = new WeakSet<GPUBuffer>();
 
   constructor(device: GPUDevice, maxBindingBytes: number | undefined) {
     this.device = device;
@@ -36,7 +38,19 @@ export class GpuResources {
     return this.live.size;
   }
 
+  /**
+   * A buffer of at least `size` bytes. Sizes above the device's `maxBufferSize` are refused here,
+   * before the GPU would hand back an invalid buffer that reads as zeros.
+   */
   createBuffer(label: string, size: number, usage: number): GPUBuffer {
+    const limit = this.device.limits.maxBufferSize;
+    if (!Number.isSafeInteger(size) || size > limit) {
+      throw new MatryoshkaError(
+        ErrorCode.LimitExceeded,
+        `webgpu: the ${label} needs ${size} bytes, above this device's maxBufferSize (${limit}); pass fewer frames per call, a smaller grid, or a device created with a higher limit`,
+        { argument: 'input' },
+      );
+    }
     const buffer = this.device.createBuffer({ label: `matryoshka ${label}`, size: Math.max(4, Math.ceil(size / 4) * 4), usage });
     this.live.add(buffer);
     return buffer;
@@ -44,7 +58,8 @@ export class GpuResources {
 
   /** A buffer holding `data` (uploaded through the queue). */
   upload(label: string, data: ArrayBufferView, usage: number): GPUBuffer {
-    let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    // writeBuffer takes plain memory only (Dawn crashes the process on a SharedArrayBuffer view).
+    let bytes = plainBytes(data);
     if (bytes.byteLength % 4 !== 0) {
       // writeBuffer moves whole words: pad a copy (only odd-length float16 data needs it).
       const padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
@@ -57,11 +72,22 @@ export class GpuResources {
   }
 
   destroy(buffer: GPUBuffer): void {
-    if (this.live.delete(buffer)) buffer.destroy();
+    if (this.live.delete(buffer)) {
+      buffer.destroy();
+      this.destroyed.add(buffer);
+    }
+  }
+
+  /** Whether this backend destroyed `buffer` (a disposed pyramid's level handed back as input). */
+  destroyedHere(buffer: GPUBuffer): boolean {
+    return this.destroyed.has(buffer);
   }
 
   destroyAll(): void {
-    for (const b of this.live) b.destroy();
+    for (const b of this.live) {
+      b.destroy();
+      this.destroyed.add(b);
+    }
     this.live.clear();
   }
 

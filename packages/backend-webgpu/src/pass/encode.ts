@@ -35,7 +35,28 @@ export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, pass
   const chunkCount = planned.reduce((n, p) => n + p.chunks.length, 0);
   const params = new Uint32Array((chunkCount * PARAM_STRIDE) / 4);
   const tableBuffer = res.upload('window table', table.toArray(), BufferUsage.STORAGE);
-  const paramBuffer = res.createBuffer('params', params.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+  let paramBuffer: GPUBuffer | undefined;
+  try {
+    paramBuffer = res.createBuffer('params', params.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+    recordPasses(res, encoder, planned, params, tableBuffer, paramBuffer, flag);
+  } catch (error) {
+    // The scratch buffers of a call that failed while recording are freed here, not leaked.
+    res.destroy(tableBuffer);
+    if (paramBuffer !== undefined) res.destroy(paramBuffer);
+    throw error;
+  }
+  return [tableBuffer, paramBuffer];
+}
+
+function recordPasses(
+  res: GpuResources,
+  encoder: GPUCommandEncoder,
+  planned: readonly { pass: PassSpec; tables: readonly [number, number, number]; chunks: ReturnType<typeof planChunks> }[],
+  params: Uint32Array<ArrayBuffer>,
+  tableBuffer: GPUBuffer,
+  paramBuffer: GPUBuffer,
+  flag: GPUBuffer,
+): void {
 
   const compute = encoder.beginComputePass({ label: 'matryoshka pool' });
   let slot = 0;
@@ -85,5 +106,4 @@ export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, pass
   }
   compute.end();
   res.device.queue.writeBuffer(paramBuffer, 0, params);
-  return [tableBuffer, paramBuffer];
 }

@@ -11,14 +11,23 @@ export interface BackendRegistration {
    * preferably a `MatryoshkaError` `BACKEND_UNAVAILABLE` — with the reason it cannot run here.
    */
   create: () => Backend<unknown> | Promise<Backend<unknown>>;
+  /**
+   * Why a created instance should rank below every backend that is not demoted, or undefined when
+   * it should not (e.g. a WebGPU backend on a software adapter such as SwiftShader, many times
+   * slower than the cpu backend). Only a choice without a name is affected: asking for the backend
+   * by name, alone or in a list, still gets it.
+   */
+  demote?: (backend: Backend<unknown>) => string | undefined;
 }
 
 export interface BackendStatus {
   readonly name: string;
   readonly priority: number;
   readonly available: boolean;
-  /** Why it is unavailable (absent when available). */
+  /** Why it is unavailable, or why it ranks below the others although it works (see `demoted`). */
   readonly reason?: string;
+  /** True when it works but is picked without a name only if no other backend works (`reason` says why). */
+  readonly demoted?: boolean;
 }
 
 export interface BackendSelection {
@@ -50,7 +59,7 @@ export function registerBackend(registration: BackendRegistration): () => void {
   if (typeof registration !== 'object' || registration === null) {
     throw argumentError(ErrorCode.InvalidArgument, 'registration', `expected { name, priority, create }, got ${describe(registration)}`);
   }
-  const { name, priority, create } = registration;
+  const { name, priority, create, demote } = registration;
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
     throw argumentError(ErrorCode.InvalidArgument, 'registration.name', `expected a lower-case name like 'webgpu', got ${describe(name)}`);
   }
@@ -60,8 +69,11 @@ export function registerBackend(registration: BackendRegistration): () => void {
   if (typeof create !== 'function') {
     throw argumentError(ErrorCode.InvalidArgument, 'registration.create', `expected a function, got ${describe(create)}`);
   }
+  if (demote !== undefined && typeof demote !== 'function') {
+    throw argumentError(ErrorCode.InvalidArgument, 'registration.demote', `expected a function or undefined, got ${describe(demote)}`);
+  }
   const r = registry();
-  const entry = { name, priority, create };
+  const entry: BackendRegistration = demote === undefined ? { name, priority, create } : { name, priority, create, demote };
   r.entries.set(name, entry);
   r.instances.delete(name);
   return () => {
@@ -74,7 +86,8 @@ export function registerBackend(registration: BackendRegistration): () => void {
 
 /**
  * A backend by name, the first that works from a list of names (tried in order), or — with no
- * argument — the highest-priority backend that works here. Rejects with `BACKEND_NOT_FOUND` or
+ * argument — the highest-priority backend that works here, demoted ones (a software GPU adapter)
+ * only when nothing else works. Rejects with `BACKEND_NOT_FOUND` or
  * `BACKEND_UNAVAILABLE` (with every reason) when none does.
  */
 export async function getBackend<B extends Backend<unknown> = Backend<unknown>>(name?: string | readonly string[]): Promise<B> {
@@ -85,6 +98,8 @@ export async function getBackend<B extends Backend<unknown> = Backend<unknown>>(
 export async function selectBackend(name?: string | readonly string[]): Promise<BackendSelection> {
   const names = orderOf(name);
   const skipped: BackendStatus[] = [];
+  // Without a name, a demoted backend waits until every other one was tried.
+  const fallbacks: { backend: Backend<unknown>; status: BackendStatus }[] = [];
   for (const n of names) {
     const entry = registry().entries.get(n);
     if (entry === undefined) {
@@ -94,12 +109,19 @@ export async function selectBackend(name?: string | readonly string[]): Promise<
       skipped.push({ name: n, priority: Number.NaN, available: false, reason: 'not registered (import its package first)' });
       continue;
     }
+    let backend: Backend<unknown>;
     try {
-      return { backend: await instance(entry), skipped };
+      backend = await instance(entry);
     } catch (error) {
-      skipped.push({ name: n, priority: entry.priority, available: false, reason: reasonOf(error) });
+      skipped.push({ name: n, priority: entry.priority, available: false, reason: reasonOf(error, n) });
+      continue;
     }
+    const demoted = name === undefined ? demotionOf(entry, backend) : undefined;
+    if (demoted === undefined) return { backend, skipped: [...skipped, ...fallbacks.map((f) => f.status)] };
+    fallbacks.push({ backend, status: { name: n, priority: entry.priority, available: true, demoted: true, reason: demoted } });
   }
+  const fallback = fallbacks[0];
+  if (fallback !== undefined) return { backend: fallback.backend, skipped };
   const detail = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   throw new MatryoshkaError(
     ErrorCode.BackendUnavailable,
@@ -108,18 +130,26 @@ export async function selectBackend(name?: string | readonly string[]): Promise<
   );
 }
 
-/** Every registered backend, highest priority first, with whether it works here and why not. */
+/**
+ * Every registered backend in the order `getBackend()` tries them — highest priority first, demoted
+ * ones after the rest — with whether it works here, and why not or why it was demoted.
+ */
 export async function listBackends(): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
+  const demotedOnes: BackendStatus[] = [];
   for (const entry of sortedEntries()) {
+    let backend: Backend<unknown>;
     try {
-      await instance(entry);
-      out.push({ name: entry.name, priority: entry.priority, available: true });
+      backend = await instance(entry);
     } catch (error) {
-      out.push({ name: entry.name, priority: entry.priority, available: false, reason: reasonOf(error) });
+      out.push({ name: entry.name, priority: entry.priority, available: false, reason: reasonOf(error, entry.name) });
+      continue;
     }
+    const demoted = demotionOf(entry, backend);
+    if (demoted === undefined) out.push({ name: entry.name, priority: entry.priority, available: true });
+    else demotedOnes.push({ name: entry.name, priority: entry.priority, available: true, demoted: true, reason: demoted });
   }
-  return out;
+  return [...out, ...demotedOnes];
 }
 
 /** Disposes every backend instance the registry created (registrations stay). */
@@ -167,6 +197,19 @@ function registeredNames(): string {
   return names.length === 0 ? 'none' : names.join(', ');
 }
 
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The error's message without a leading `name: ` (callers print `${name}: ${reason}`). */
+function reasonOf(error: unknown, name: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+}
+
+/** The registration's reason to rank this instance below the others; a throwing hook demotes nothing. */
+function demotionOf(entry: BackendRegistration, backend: Backend<unknown>): string | undefined {
+  if (entry.demote === undefined) return undefined;
+  try {
+    const reason = entry.demote(backend);
+    return typeof reason === 'string' && reason !== '' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,22 +2,33 @@
  * float32 ⇄ float16 (IEEE binary16) and bfloat16 on the CPU, round to nearest even, to prepare
  * half-precision inputs and to read half-precision levels back.
  */
+import { ErrorCode, argumentError } from '../errors.js';
+import { describe } from '../validate.js';
+
 const f32 = new Float32Array(1);
+
+function expect<T>(value: unknown, type: { new (...args: never[]): T; name: string }, argument: string): T {
+  if (!(value instanceof type)) throw argumentError(ErrorCode.InvalidArgument, argument, `expected a ${type.name}, got ${describe(value)}`);
+  return value;
+}
 const u32 = new Uint32Array(f32.buffer);
 
 export function toFloat16(values: Float32Array): Uint16Array {
+  expect(values, Float32Array, 'values');
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = halfBits(values[i]!);
   return out;
 }
 
 export function fromFloat16(bits: Uint16Array): Float32Array {
+  expect(bits, Uint16Array, 'bits');
   const out = new Float32Array(bits.length);
   for (let i = 0; i < bits.length; i++) out[i] = halfValue(bits[i]!);
   return out;
 }
 
 export function toBfloat16(values: Float32Array): Uint16Array {
+  expect(values, Float32Array, 'values');
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) {
     f32[0] = values[i]!;
@@ -29,6 +40,7 @@ export function toBfloat16(values: Float32Array): Uint16Array {
 }
 
 export function fromBfloat16(bits: Uint16Array): Float32Array {
+  expect(bits, Uint16Array, 'bits');
   const out = new Float32Array(bits.length);
   const words = new Uint32Array(out.buffer);
   for (let i = 0; i < bits.length; i++) words[i] = bits[i]! << 16;

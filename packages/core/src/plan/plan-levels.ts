@@ -1,5 +1,6 @@
 import { ErrorCode, argumentError } from '../errors.js';
-import { describe, oneOf, optionsObject, positiveInt } from '../validate.js';
+import { arrayOf, describe, oneOf, optionsObject, positiveInt } from '../validate.js';
+import { MAX_LEVELS, checkAxis, maxOutputBytes } from './limits.js';
 import { adaptiveWindows, bilinearWindows, poolWindows, type AxisWindow } from './windows.js';
 
 /**
@@ -22,6 +23,11 @@ export interface PlanOptions {
   scales?: readonly number[];
   /** Default `'m3'`. */
   mode?: PoolingMode;
+  /**
+   * Bytes one call may allocate for its levels (default 2 GiB), checked before any allocation;
+   * above it the call fails with LIMIT_EXCEEDED.
+   */
+  maxOutputBytes?: number;
 }
 
 export interface LevelPlan {
@@ -40,15 +46,19 @@ export interface LevelPlan {
 }
 
 /** Resolves and checks `options` once, so every backend reads the same defaults. */
-export function resolvePlanOptions(options: PlanOptions | undefined, argument = 'options'): { scales: readonly number[]; mode: PoolingMode } {
+export function resolvePlanOptions(
+  options: PlanOptions | undefined,
+  argument = 'options',
+): { scales: readonly number[]; mode: PoolingMode; maxOutputBytes: number } {
   const o = optionsObject(options, argument);
   const mode = o.mode === undefined ? 'm3' : oneOf(o.mode, POOLING_MODES, `${argument}.mode`);
-  const scales = o.scales === undefined ? DEFAULT_SCALES : o.scales;
-  if (!Array.isArray(scales) || scales.length === 0) {
-    throw argumentError(ErrorCode.InvalidArgument, `${argument}.scales`, `expected a non-empty array of token counts, got ${describe(scales)}`);
+  const given = o.scales === undefined ? DEFAULT_SCALES : o.scales;
+  if (!Array.isArray(given) || given.length === 0) {
+    throw argumentError(ErrorCode.InvalidArgument, `${argument}.scales`, `expected a non-empty array of token counts, got ${describe(given)}`);
   }
-  scales.forEach((s, i) => positiveInt(s, `${argument}.scales[${i}]`));
-  return { scales, mode };
+  checkAxis(given.length, `${argument}.scales`, 'a list of levels', MAX_LEVELS);
+  const scales = Object.freeze(arrayOf(given, `${argument}.scales`, 'an array of token counts').map((s, i) => positiveInt(s, `${argument}.scales[${i}]`)));
+  return { scales, mode, maxOutputBytes: maxOutputBytes(o.maxOutputBytes, `${argument}.maxOutputBytes`) };
 }
 
 /**
@@ -59,6 +69,8 @@ export function planLevels(grid: { rows: number; cols: number }, options?: PlanO
   const g = optionsObject(grid, 'grid');
   const rows = positiveInt(g.rows, 'grid.rows');
   const cols = positiveInt(g.cols, 'grid.cols');
+  checkAxis(rows, 'grid.rows', 'a grid side');
+  checkAxis(cols, 'grid.cols', 'a grid side');
   const { scales, mode } = resolvePlanOptions(options);
   return scales.map((requested, i) => planLevel(rows, cols, requested, mode, `options.scales[${i}]`));
 }

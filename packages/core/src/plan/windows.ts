@@ -1,4 +1,6 @@
 import { ErrorCode, argumentError } from '../errors.js';
+import { positiveInt } from '../validate.js';
+import { MAX_AXIS, MAX_AXIS_WEIGHTS, checkAxis } from './limits.js';
 
 /**
  * The input cells `[start, end)` along one axis that make one output cell, and the weight of
@@ -13,6 +15,10 @@ export interface AxisWindow {
 
 /** Output length of PyTorch pooling with padding 0 and dilation 1 (`pooling_output_shape`). */
 export function poolOutputSize(input: number, kernel: number, stride: number, ceilMode: boolean): number {
+  positiveInt(input, 'input');
+  positiveInt(kernel, 'kernel');
+  positiveInt(stride, 'stride');
+  if (kernel > input) throw argumentError(ErrorCode.KernelTooLarge, 'kernel', `a window of ${kernel} does not fit in ${input} cells`);
   let out = Math.floor((input - kernel + (ceilMode ? stride - 1 : 0)) / stride) + 1;
   // PyTorch: in ceil mode the last window must start inside the input.
   if (ceilMode && (out - 1) * stride >= input) out -= 1;
@@ -31,7 +37,9 @@ export function poolWindows(input: number, kernel: number, stride: number, ceilM
       `a window of ${kernel} does not fit in ${input} cells`,
     );
   }
-  const out = poolOutputSize(input, kernel, stride, ceilMode);
+  const out = poolOutputSize(input, kernel, stride, ceilMode === true);
+  checkAxis(out, argument, 'a window count', MAX_AXIS);
+  checkAxis(out * kernel, argument, 'a window weight count', MAX_AXIS_WEIGHTS);
   const windows: AxisWindow[] = [];
   for (let i = 0; i < out; i++) {
     const start = i * stride;
@@ -43,6 +51,7 @@ export function poolWindows(input: number, kernel: number, stride: number, ceilM
 
 /** Windows of `adaptive_avg_pool2d` along one axis: `[floor(i·in/out), ceil((i+1)·in/out))`. */
 export function adaptiveWindows(input: number, output: number): AxisWindow[] {
+  axisPair(input, output);
   const windows: AxisWindow[] = [];
   for (let i = 0; i < output; i++) {
     const start = Math.floor((i * input) / output);
@@ -57,6 +66,7 @@ export function adaptiveWindows(input: number, output: number): AxisWindow[] {
  * float32 the way PyTorch's CPU kernel does (source index clamped at 0, edge tap repeated).
  */
 export function bilinearWindows(input: number, output: number): AxisWindow[] {
+  axisPair(input, output);
   const f = Math.fround;
   const scale = f(input / output);
   const windows: AxisWindow[] = [];
@@ -70,6 +80,14 @@ export function bilinearWindows(input: number, output: number): AxisWindow[] {
     windows.push(i1 === i0 ? { start: i0, end: i0 + 1, weights: [f(l0 + l1)] } : { start: i0, end: i1 + 1, weights: [l0, l1] });
   }
   return windows;
+}
+
+/** Sizes of a resize along one axis: positive, and within the planning limits (windows are allocated). */
+function axisPair(input: number, output: number): void {
+  positiveInt(input, 'input');
+  positiveInt(output, 'output');
+  checkAxis(input, 'input', 'an input side', MAX_AXIS_WEIGHTS);
+  checkAxis(output, 'output', 'an output side', MAX_AXIS);
 }
 
 function uniform(start: number, end: number): AxisWindow {

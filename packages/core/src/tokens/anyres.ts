@@ -1,5 +1,5 @@
 import { ErrorCode, argumentError } from '../errors.js';
-import { optionsObject, positiveInt, bool } from '../validate.js';
+import { bool, describe, optionsObject, positiveInt } from '../validate.js';
 
 export interface AnyresLayout {
   /** The pooled grid of one crop (every crop and the global image are pooled at the same scale). */
@@ -61,7 +61,11 @@ export function anyresTokenCount(layout: AnyresLayout): AnyresTokens {
   const base = withBase ? lr * lc : 0;
   const grid = gridRows * gridCols;
   const newlines = newline ? gridRows : 0;
-  return Object.freeze({ base, gridRows, gridCols, grid, newlines, total: base + grid + newlines });
+  const total = base + grid + newlines;
+  if (!Number.isSafeInteger(total)) {
+    throw argumentError(ErrorCode.LimitExceeded, 'layout', `${describe(total)} tokens is not an exact integer count (above 2^53 - 1)`);
+  }
+  return Object.freeze({ base, gridRows, gridCols, grid, newlines, total });
 }
 
 /** LLaVA-NeXT's `unpad_image` arithmetic on a rows×cols feature grid (Python `int()` truncation). */

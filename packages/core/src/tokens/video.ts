@@ -30,5 +30,9 @@ export function videoTokenCount(layout: VideoLayout): VideoTokens {
   }
   const outFrames = poolOutputSize(frames, tk, tk, false);
   const perFrame = rows * cols;
-  return Object.freeze({ frames: outFrames, perFrame, total: outFrames * perFrame });
+  const total = outFrames * perFrame;
+  if (!Number.isSafeInteger(total)) {
+    throw argumentError(ErrorCode.LimitExceeded, 'layout', `${outFrames} frames × ${perFrame} tokens is not an exact integer count (above 2^53 - 1)`);
+  }
+  return Object.freeze({ frames: outFrames, perFrame, total });
 }

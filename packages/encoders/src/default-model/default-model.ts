@@ -1,6 +1,7 @@
 import { encodeModel } from '../onnx/model.js';
 import { readModelAsset } from './asset.js';
-import { cached, defaultCacheDir, sha256, type CacheStatus } from './cache.js';
+import { ErrorCode, argumentError, describe, optionsObject } from '@matryoshka/core';
+import { cached, defaultCacheLocation, sha256, type CacheStatus } from './cache.js';
 import { readKerasModel } from './keras-model.js';
 import { INPUT_NAME, kerasToOnnx } from './keras-to-onnx.js';
 
@@ -27,13 +28,18 @@ export interface DefaultModel {
 
 /** The shipped MobileNetV2 as an ONNX graph ending at `layer`, from the disk cache or converted now. */
 export async function defaultModel(options: DefaultModelOptions = {}): Promise<DefaultModel> {
-  const layer = options.layer ?? DEFAULT_LAYER;
+  const o = optionsObject(options, 'options');
+  const layer = o.layer ?? DEFAULT_LAYER;
+  if (typeof layer !== 'string' || layer === '') throw argumentError(ErrorCode.InvalidArgument, 'options.layer', `expected a layer name, got ${describe(layer)}`);
+  if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === '' || o.cacheDir.includes('\0'))) {
+    throw argumentError(ErrorCode.InvalidArgument, 'options.cacheDir', `expected a folder path or false, got ${describe(o.cacheDir)}`);
+  }
   const asset = await readModelAsset();
   const build = (): Uint8Array => encodeModel(kerasToOnnx(readKerasModel(asset.json, asset.weights, asset.dir), layer));
-  if (options.cacheDir === false) return { bytes: build(), layer, cache: 'disabled' };
+  if (o.cacheDir === false) return { bytes: build(), layer, cache: 'disabled' };
   // The entry's name hashes everything the bytes depend on: the asset, the layer, the converter.
   const key = (await sha256(asset.json, asset.weights, `${CONVERTER_VERSION}:${layer}`)).slice(0, 16);
-  const dir = options.cacheDir ?? (await defaultCacheDir());
+  const dir = o.cacheDir === undefined ? await defaultCacheLocation() : { path: o.cacheDir, source: 'options.cacheDir' };
   const entry = await cached(dir, `mobilenet_v2-${layer}-${key}.onnx`, build);
-  return { bytes: entry.bytes, layer, cache: entry.status, cacheFile: entry.file };
+  return { bytes: entry.bytes, layer, cache: entry.status, ...(entry.file === undefined ? {} : { cacheFile: entry.file }) };
 }

@@ -1,6 +1,7 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError, arrayOf, describe, type TokenGrid } from '@matryoshka/core';
 import { loadImage, type ImageInput } from '../image/image-input.js';
 import type { Normalization } from '../image/presets.js';
+import type { ResolvedImageLimits } from '../image/limits.js';
 import { preprocessInto, type ImageSize, type TensorLayout } from '../image/preprocess.js';
 import type { InferenceSession, OrtRuntime } from '../runtime/ort.js';
 import type { ProviderAttempt } from '../runtime/session.js';
@@ -30,12 +31,13 @@ export class Encoder implements EncoderInfo {
   readonly batchSize: number;
   /** A fixed batch dimension of the model's input (inputs are padded up to it), else undefined. */
   private readonly fixedBatch: number | undefined;
+  private readonly imageLimits: ResolvedImageLimits | undefined;
   private session: InferenceSession | undefined;
 
   constructor(
     private readonly ort: OrtRuntime,
     session: InferenceSession,
-    info: EncoderInfo & { readonly fixedBatch?: number },
+    info: EncoderInfo & { readonly fixedBatch?: number; readonly imageLimits?: ResolvedImageLimits },
   ) {
     this.session = session;
     this.source = info.source;
@@ -46,6 +48,7 @@ export class Encoder implements EncoderInfo {
     this.preprocessing = info.preprocessing;
     this.batchSize = info.batchSize;
     this.fixedBatch = info.fixedBatch;
+    this.imageLimits = info.imageLimits;
   }
 
   get disposed(): boolean {
@@ -61,7 +64,8 @@ export class Encoder implements EncoderInfo {
   async encode(images: ImageInput | readonly ImageInput[]): Promise<TokenGrid | TokenGrid[]> {
     this.live();
     const many = Array.isArray(images);
-    const list = (many ? images : [images]) as readonly ImageInput[];
+    // Copied element by element: a hole in a sparse array is an error naming `images[i]`.
+    const list = (many ? arrayOf(images, 'images', 'an array of images') : [images]) as readonly ImageInput[];
     if (many && list.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'images', 'expected at least one image, got an empty array');
     const { width, height } = this.input.size;
     const perImage = 3 * width * height;
@@ -69,7 +73,7 @@ export class Encoder implements EncoderInfo {
     for (let start = 0; start < list.length; start += this.batchSize) {
       const chunk = list.slice(start, start + this.batchSize);
       const pixels = new Float32Array(chunk.length * perImage);
-      const decoded = await Promise.all(chunk.map((img, i) => loadImage(img, many ? `images[${start + i}]` : 'image')));
+      const decoded = await Promise.all(chunk.map((img, i) => loadImage(img, many ? `images[${start + i}]` : 'image', this.imageLimits)));
       decoded.forEach((raw, i) => preprocessInto(raw, this.input.size, this.preprocessing, this.input.layout, pixels, i * perImage, many ? `images[${start + i}]` : 'image'));
       grids.push(...(await this.encodePixels(pixels, chunk.length)));
     }
@@ -92,6 +96,10 @@ export class Encoder implements EncoderInfo {
         `the encoder takes ${width}×${height}×3 values per image (${perImage}); ${count} image(s) need ${count * perImage}, got ${pixels.length}`,
       );
     }
+    const bad = firstNonFinite(pixels);
+    if (bad >= 0) {
+      throw new MatryoshkaError(ErrorCode.NonFiniteValue, `pixels: value ${bad} is ${pixels[bad]}; the encoder takes finite values`, { argument: 'pixels' });
+    }
     const batch = this.fixedBatch ?? count;
     if (batch < count) {
       const out: TokenGrid[] = [];
@@ -110,7 +118,19 @@ export class Encoder implements EncoderInfo {
     if (!(tensor.data instanceof Float32Array)) {
       throw argumentError(ErrorCode.InvalidArgument, 'options.output', `output ${this.output.name} is ${tensor.type}, not float32 features`);
     }
-    return outputToGrids(tensor.data, tensor.dims, this.output, `output ${this.output.name}`).slice(0, count);
+    const grids = outputToGrids(tensor.data, tensor.dims, this.output, `output ${this.output.name}`).slice(0, count);
+    // Nothing non-finite leaves: a model that overflows or divides by zero is reported, not pooled.
+    grids.forEach((grid, i) => {
+      const at = firstNonFinite(grid.data);
+      if (at >= 0) {
+        throw new MatryoshkaError(
+          ErrorCode.NonFiniteValue,
+          `source: the model's output ${this.output.name} holds ${grid.data[at]} (image ${i}, value ${at}); the features must be finite`,
+          { argument: 'source' },
+        );
+      }
+    });
+    return grids;
   }
 
   /** Releases the ONNX Runtime session; later calls reject with `DISPOSED`. */
@@ -132,6 +152,16 @@ export class Encoder implements EncoderInfo {
     if (this.session === undefined) throw new MatryoshkaError(ErrorCode.Disposed, 'this encoder was disposed');
     return this.session;
   }
+}
+
+function firstNonFinite(values: Float32Array): number {
+  let guard = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    guard += v - v;
+  }
+  if (guard === 0) return -1;
+  return values.findIndex((v) => !Number.isFinite(v));
 }
 
 function padded(data: Float32Array, length: number): Float32Array {

@@ -1,8 +1,9 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError, arrayOf, describe, oneOf, optionsObject, positiveInt, readProperty } from '@matryoshka/core';
 import { DEFAULT_INPUT, DEFAULT_LAYER, defaultModel } from '../default-model/default-model.js';
 import type { CacheStatus } from '../default-model/cache.js';
 import { resolvePreprocessing, type ImageSize, type PreprocessOptions, type TensorLayout } from '../image/preprocess.js';
-import { nodeFs } from '../node-modules.js';
+import { limitOption, readRegularFile } from '../io/read-file.js';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, resolvedImageLimits } from '../image/limits.js';
 import { resolveOrt, type ExecutionProvider, type InferenceSession, type OrtRuntime, type SessionOptions } from '../runtime/ort.js';
 import { openSession } from '../runtime/session.js';
 import { Encoder } from './encoder.js';
@@ -43,7 +44,20 @@ export interface LoadEncoderOptions {
   layer?: string;
   /** Default encoder only: where the converted ONNX graph is cached (`false`: in memory only). */
   cacheDir?: string | false;
+  /** Safety limits, checked before reading or allocating (see the README's "Limits"). */
+  limits?: EncoderLimits;
 }
+
+export interface EncoderLimits {
+  /** Pixels an image may declare, and the model's input size (width × height). Default 2^26. */
+  maxImagePixels?: number;
+  /** Bytes of an image file. Default 256 MiB. */
+  maxImageBytes?: number;
+  /** Bytes of a model file. Default 2 GiB (ONNX's protobuf limit). */
+  maxModelBytes?: number;
+}
+
+const DEFAULT_MAX_MODEL_BYTES = 2 ** 31;
 
 export interface LoadedEncoder extends Encoder {
   /** Default encoder only: whether the converted graph came from the disk cache. */
@@ -59,22 +73,38 @@ function metadata(list: InferenceSession['inputMetadata'] | undefined, names: re
   });
 }
 
-async function modelBytes(source: EncoderSource): Promise<{ bytes: Uint8Array; label: string }> {
+async function modelBytes(source: EncoderSource, maxBytes: number): Promise<{ bytes: Uint8Array; label: string }> {
   if (source instanceof Uint8Array) return { bytes: source, label: 'bytes' };
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), label: 'bytes' };
   if (typeof source === 'string' || source instanceof URL) {
-    const fs = await nodeFs();
-    try {
-      const b = await fs.promises.readFile(source);
-      return { bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), label: String(source) };
-    } catch (cause) {
-      throw new MatryoshkaError(ErrorCode.InvalidArgument, `source: cannot read the model file ${String(source)} (${(cause as Error).message})`, {
-        argument: 'source',
-        cause,
-      });
-    }
+    const bytes = await readRegularFile(source, { maxBytes, option: 'options.limits.maxModelBytes' }, 'source', 'the model file');
+    return { bytes, label: String(source) };
   }
   throw argumentError(ErrorCode.InvalidArgument, 'source', `expected an ONNX file path, its bytes, or DEFAULT_ENCODER, got ${describe(source)}`);
+}
+
+/** A name option (`input`, `output`, `layer`): a non-empty string when given. */
+function nameOption(value: unknown, argument: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw argumentError(ErrorCode.InvalidArgument, argument, `expected a name, got ${describe(value)}`);
+  return value;
+}
+
+/** Each provider is a name or `{ name, ... }` (ONNX Runtime's config objects). */
+function providerList(value: unknown): ExecutionProvider[] {
+  if (value === undefined) return ['cpu'];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw argumentError(ErrorCode.InvalidArgument, 'options.executionProviders', `expected a non-empty array of provider names, got ${describe(value)}`);
+  }
+  return arrayOf(value, 'options.executionProviders', 'an array of provider names').map((p, i) => {
+    const argument = `options.executionProviders[${i}]`;
+    if (typeof p === 'string' && p !== '') return p;
+    if (typeof p === 'object' && p !== null && !Array.isArray(p)) {
+      const name = readProperty(p, 'name', `${argument}.name`);
+      if (typeof name === 'string' && name !== '') return p as ExecutionProvider;
+    }
+    throw argumentError(ErrorCode.InvalidArgument, argument, `expected a provider name ('cpu', 'cuda', …) or { name }, got ${describe(p)}`);
+  });
 }
 
 function pickOutput(outputs: readonly TensorMeta[], wanted: string | undefined): TensorMeta {
@@ -99,11 +129,28 @@ function inputLayout(shape: TensorMeta['shape'], given: TensorLayout | undefined
   throw argumentError(ErrorCode.InvalidArgument, 'options.inputLayout', `cannot tell where the channels are in input dims [${shape?.join(', ') ?? 'unknown'}]; pass 'nchw' or 'nhwc'`);
 }
 
-function sizeOption(value: unknown): ImageSize | undefined {
+function sizeOption(value: unknown, maxPixels: number): ImageSize | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'number') return { width: positiveInt(value, 'options.imageSize'), height: value };
-  const s = optionsObject(value as ImageSize, 'options.imageSize');
-  return { width: positiveInt(s.width, 'options.imageSize.width'), height: positiveInt(s.height, 'options.imageSize.height') };
+  const size =
+    typeof value === 'number'
+      ? { width: positiveInt(value, 'options.imageSize'), height: value }
+      : (() => {
+          const s = optionsObject(value as ImageSize, 'options.imageSize');
+          return { width: positiveInt(s.width, 'options.imageSize.width'), height: positiveInt(s.height, 'options.imageSize.height') };
+        })();
+  checkInputPixels(size, maxPixels);
+  return size;
+}
+
+/** Every encode allocates `3 × width × height` floats per image: the size is a limit too. */
+function checkInputPixels(size: ImageSize, maxPixels: number): void {
+  if (size.width * size.height > maxPixels) {
+    throw new MatryoshkaError(
+      ErrorCode.LimitExceeded,
+      `options.imageSize: ${size.width}×${size.height} input pixels is above the limit of ${maxPixels}; raise options.limits.maxImagePixels to allow it`,
+      { argument: 'options.imageSize' },
+    );
+  }
 }
 
 function inputSize(shape: TensorMeta['shape'], layout: TensorLayout, given: ImageSize | undefined): ImageSize {
@@ -129,16 +176,27 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
   if (!isDefault && (o.layer !== undefined || o.cacheDir !== undefined)) {
     throw argumentError(ErrorCode.InvalidArgument, o.layer !== undefined ? 'options.layer' : 'options.cacheDir', 'only applies to the default encoder');
   }
-  const providers = o.executionProviders ?? ['cpu'];
-  if (!Array.isArray(providers) || providers.length === 0) {
-    throw argumentError(ErrorCode.InvalidArgument, 'options.executionProviders', `expected a non-empty array of provider names, got ${describe(providers)}`);
-  }
+  const l = optionsObject(o.limits, 'options.limits');
+  const limits = {
+    maxImagePixels: limitOption(l.maxImagePixels, DEFAULT_MAX_IMAGE_PIXELS, 'options.limits.maxImagePixels'),
+    maxImageBytes: limitOption(l.maxImageBytes, DEFAULT_MAX_IMAGE_BYTES, 'options.limits.maxImageBytes'),
+    maxModelBytes: limitOption(l.maxModelBytes, DEFAULT_MAX_MODEL_BYTES, 'options.limits.maxModelBytes'),
+  };
+  const providers = providerList(o.executionProviders);
+  const sessionOptions = optionsObject(o.sessionOptions, 'options.sessionOptions');
   const batchSize = o.batchSize === undefined ? 8 : positiveInt(o.batchSize, 'options.batchSize');
   const prefixTokens = o.prefixTokens === undefined ? undefined : nonNegativeInt(o.prefixTokens, 'options.prefixTokens');
-  const grid = o.grid === undefined ? undefined : { rows: positiveInt(o.grid.rows, 'options.grid.rows'), cols: positiveInt(o.grid.cols, 'options.grid.cols') };
+  const gridOption = o.grid === undefined ? undefined : optionsObject(o.grid, 'options.grid');
+  const grid = gridOption === undefined ? undefined : { rows: positiveInt(gridOption.rows, 'options.grid.rows'), cols: positiveInt(gridOption.cols, 'options.grid.cols') };
   const layoutOption = o.inputLayout === undefined ? undefined : oneOf(o.inputLayout, ['nchw', 'nhwc'] as const, 'options.inputLayout');
   const outputLayoutOption = o.outputLayout === undefined ? undefined : oneOf(o.outputLayout, ['vit', 'nhwc', 'nchw'] as const, 'options.outputLayout');
-  let size = sizeOption(o.imageSize);
+  const inputOption = nameOption(o.input, 'options.input');
+  const outputOption = nameOption(o.output, 'options.output');
+  const layerOption = nameOption(o.layer, 'options.layer');
+  if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === '')) {
+    throw argumentError(ErrorCode.InvalidArgument, 'options.cacheDir', `expected a folder path or false, got ${describe(o.cacheDir)}`);
+  }
+  let size = sizeOption(o.imageSize, limits.maxImagePixels);
   const preprocessing = resolvePreprocessing(o.preprocess, 'options.preprocess', isDefault ? 'keras' : 'clip');
   if (isDefault) {
     size ??= { width: 384, height: 384 };
@@ -149,21 +207,22 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
 
   const ort = await resolveOrt(o.ort);
   const model = isDefault
-    ? await defaultModel({ layer: o.layer ?? DEFAULT_LAYER, ...(o.cacheDir === undefined ? {} : { cacheDir: o.cacheDir }) })
+    ? await defaultModel({ layer: layerOption ?? DEFAULT_LAYER, ...(o.cacheDir === undefined ? {} : { cacheDir: o.cacheDir }) })
     : undefined;
-  const { bytes, label } = model !== undefined ? { bytes: model.bytes, label: DEFAULT_ENCODER } : await modelBytes(source);
+  const { bytes, label } = model !== undefined ? { bytes: model.bytes, label: DEFAULT_ENCODER } : await modelBytes(source, limits.maxModelBytes);
   if (bytes.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'source', 'the model is empty (0 bytes)');
-  const opened = await openSession(ort, bytes, providers, { ...(o.sessionOptions ?? {}) }, 'source');
+  const opened = await openSession(ort, bytes, providers, { ...sessionOptions }, 'source');
   const session = opened.session;
   try {
     const inputs = metadata(session.inputMetadata, session.inputNames);
     const outputs = metadata(session.outputMetadata, session.outputNames);
-    const inputName = o.input ?? (isDefault ? DEFAULT_INPUT : inputs[0]!.name);
+    const inputName = inputOption ?? (isDefault ? DEFAULT_INPUT : inputs[0]?.name);
     const input = inputs.find((i) => i.name === inputName);
     if (input === undefined) {
       throw argumentError(ErrorCode.InvalidArgument, 'options.input', `the model has no input ${describe(inputName)}; its inputs are ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
     }
-    const output = pickOutput(outputs, o.output);
+    if (outputs.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'source', 'the model has no outputs');
+    const output = pickOutput(outputs, outputOption);
     const layout = inputLayout(input.shape, layoutOption);
     // The default graph transposes its grid back to NHWC (see keras-to-onnx.ts).
     const outputLayout = outputLayoutOption ?? (isDefault ? 'nhwc' : output.shape?.length === 3 ? 'vit' : layout);
@@ -172,7 +231,7 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
       source: label,
       executionProvider: opened.provider,
       providerAttempts: opened.attempts,
-      input: { name: input.name, layout, size: inputSize(input.shape, layout, size) },
+      input: { name: input.name, layout, size: checkedInputSize(inputSize(input.shape, layout, size), limits.maxImagePixels) },
       output: {
         name: output.name,
         layout: outputLayout,
@@ -181,6 +240,12 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
       },
       preprocessing,
       batchSize: fixedBatch === undefined ? batchSize : Math.min(batchSize, fixedBatch),
+      imageLimits: resolvedImageLimits({
+        maxPixels: limits.maxImagePixels,
+        maxBytes: limits.maxImageBytes,
+        pixelsOption: 'options.limits.maxImagePixels',
+        bytesOption: 'options.limits.maxImageBytes',
+      }),
       ...(fixedBatch === undefined ? {} : { fixedBatch }),
     });
     return model === undefined ? encoder : Object.assign(encoder, { cache: model.cache });
@@ -188,6 +253,11 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
     await session.release();
     throw error;
   }
+}
+
+function checkedInputSize(size: ImageSize, maxPixels: number): ImageSize {
+  checkInputPixels(size, maxPixels);
+  return size;
 }
 
 function nonNegativeInt(value: unknown, argument: string): number {

@@ -1,6 +1,8 @@
 import { ErrorCode, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
 import { PRESETS, PRESET_NAMES, type Normalization, type PresetName, type ResizeMode } from './presets.js';
 import { checkRawImage, type RawImage } from './raw-image.js';
+import { limitOption } from '../io/read-file.js';
+import { DEFAULT_MAX_IMAGE_PIXELS } from './limits.js';
 import { resampleRgb, type Interpolation } from './resample.js';
 
 export type TensorLayout = 'nchw' | 'nhwc';
@@ -93,11 +95,16 @@ export function preprocessInto(
 }
 
 /** One image as a float32 tensor `[1, 3, H, W]` or `[1, H, W, 3]` (see `preprocessInto`). */
-export function preprocessImage(image: RawImage, size: ImageSize, options?: PreprocessOptions & { layout?: TensorLayout }): Float32Array {
+export function preprocessImage(image: RawImage, size: ImageSize, options?: PreprocessOptions & { layout?: TensorLayout; maxPixels?: number }): Float32Array {
   const o = optionsObject(options, 'options');
   const layout = o.layout === undefined ? 'nchw' : oneOf(o.layout, ['nchw', 'nhwc'] as const, 'options.layout');
   const s = optionsObject(size, 'size');
   const checked = { width: positiveInt(s.width, 'size.width'), height: positiveInt(s.height, 'size.height') };
+  // The output is allocated here: the same pixel limit as decoding (2^26 by default).
+  const maxPixels = limitOption(o.maxPixels, DEFAULT_MAX_IMAGE_PIXELS, 'options.maxPixels');
+  if (checked.width * checked.height > maxPixels) {
+    throw argumentError(ErrorCode.LimitExceeded, 'size', `${checked.width}×${checked.height} pixels is above the limit of ${maxPixels}; raise options.maxPixels to allow it`);
+  }
   const out = new Float32Array(3 * checked.width * checked.height);
   preprocessInto(image, checked, resolvePreprocessing(options, 'options'), layout, out, 0);
   return out;

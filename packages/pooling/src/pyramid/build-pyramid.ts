@@ -4,6 +4,7 @@ import {
   oneOf,
   optionsObject,
   planLevels,
+  resolvePlanOptions,
   type PyramidOptions,
   type TokenGrid,
   type TokenPyramid,
@@ -37,8 +38,9 @@ export function buildPyramid(grid: TokenGrid, options?: CpuPyramidOptions): Toke
   const o = optionsObject(options, 'options');
   const policy = nonFinitePolicy(o.nonFinite);
   const kernels = o.kernels === undefined ? 'auto' : oneOf(o.kernels, KERNELS, 'options.kernels');
-  const plans = planLevels({ rows: g.rows, cols: g.cols }, options);
-  const data = computeLevels(g, plans, levelTargets(g, plans, o.out), policy, kernels);
+  const plans = planLevels({ rows: g.rows, cols: g.cols }, o);
+  const { maxOutputBytes } = resolvePlanOptions(o);
+  const data = computeLevels(g, plans, levelTargets(g, plans, o.out, maxOutputBytes), policy, kernels);
   const levels = plans.map((plan, i) =>
     Object.freeze({ data: data[i]!, frames: g.frames, rows: plan.rows, cols: plan.cols, channels: g.channels, plan }),
   );

@@ -1,9 +1,9 @@
-import { ErrorCode, MatryoshkaError, scheduleLevels, type LevelPlan, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, scheduleLevels, type LevelPlan, type NonFinitePolicy, type Schedule, type TokenGrid } from '@matryoshka/core';
 import { separablePool } from '../kernels/separable-pool.js';
 import { allFinite, nonFiniteError } from '../non-finite.js';
 import { wasmKernels, wasmUnavailableReason } from '../wasm/load-kernels.js';
 import { runStepsJs } from './run-steps-js.js';
-import { WasmMemoryError, runStepsWasm } from './run-steps-wasm.js';
+import { WasmMemoryError, WasmNonFiniteError, runStepsWasm } from './run-steps-wasm.js';
 
 /**
  * Which kernels pool `m3`/`ceil` levels: `'wasm'` (WebAssembly SIMD), `'js'` (the TypeScript
@@ -43,8 +43,14 @@ export function computeLevels(
     runStepsJs(grid, schedule.steps, stepTargets, checkInput);
   } else {
     try {
-      runStepsWasm(wasm, grid, schedule.steps, stepTargets, checkInput);
+      runStepsWasm(wasm, grid, schedule.steps, stepTargets);
     } catch (error) {
+      // A NaN/±Infinity written by a float32 kernel: the float64 kernels give the exact levels
+      // (finite inputs near the float32 limit) or the input's NON_FINITE_VALUE, never a false one.
+      if (error instanceof WasmNonFiniteError) {
+        runStepsJs(grid, schedule.steps, stepTargets, checkInput);
+        return finishLevels(grid, plans, targets, schedule, owner, stepTargets, checkInput);
+      }
       // Frames too large for wasm32 memory: the TypeScript kernels have no such limit.
       if (!(error instanceof WasmMemoryError)) throw error;
       if (kernels === 'wasm') {
@@ -56,7 +62,19 @@ export function computeLevels(
       runStepsJs(grid, schedule.steps, stepTargets, checkInput);
     }
   }
+  return finishLevels(grid, plans, targets, schedule, owner, stepTargets, checkInput);
+}
 
+/** Identity, separable and repeated levels, once the steps have run. */
+function finishLevels(
+  grid: TokenGrid,
+  plans: readonly LevelPlan[],
+  targets: readonly Float32Array[],
+  schedule: Schedule,
+  owner: readonly number[],
+  stepTargets: readonly Float32Array[],
+  checkInput: (data: Float32Array) => void,
+): readonly Float32Array[] {
   let identity = -1;
   schedule.levels.forEach((source, i) => {
     const target = targets[i]!;

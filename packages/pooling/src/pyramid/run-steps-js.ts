@@ -2,9 +2,9 @@ import type { PoolStep, TokenGrid } from '@matryoshka/core';
 import { blockPool } from '../kernels/block-pool.js';
 
 /**
- * Runs the pooling steps with the TypeScript kernels (the reference), writing step `i` into
- * `targets[i]`. `checkInput` sees every output computed straight from the input, where a
- * NaN/Infinity of the input first shows up.
+ * Runs the pooling steps with the TypeScript kernels (the reference, summing in float64), writing
+ * step `i` into `targets[i]`. `checkInput` sees every step's output, chained ones included, so
+ * nothing non-finite leaves in 'reject' mode whatever the step.
  */
 export function runStepsJs(
   grid: TokenGrid,
@@ -30,6 +30,6 @@ export function runStepsJs(
       },
       targets[i]!,
     );
-    if (s.source < 0) checkInput(data);
+    checkInput(data);
   });
 }

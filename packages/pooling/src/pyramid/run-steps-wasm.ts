@@ -14,14 +14,16 @@ const PAGE = 65536;
 /**
  * Runs the pooling steps with the WebAssembly SIMD kernels, writing step `i` into `targets[i]`.
  * Steps from the input read it slab by slab; steps from a finer level read that level in module
- * memory. Same contract as `runStepsJs`.
+ * memory. Every step's outputs are checked for NaN/±Infinity as they are written (chained steps
+ * too): on the first one it throws `WasmNonFiniteError` and the caller re-runs the pyramid with
+ * the float64 TypeScript kernels, which tell a non-finite input from a float32 overflow
+ * (finite inputs near ±3.4e38) and return the exact result for the latter.
  */
 export function runStepsWasm(
   wasm: WasmKernelExports,
   grid: TokenGrid,
   steps: readonly PoolStep[],
   targets: readonly Float32Array[],
-  checkInput: (data: Float32Array) => void,
 ): void {
   const { rows, cols, channels: C } = grid;
   const rowFloats = cols * C;
@@ -42,7 +44,7 @@ export function runStepsWasm(
   );
   const slabPtr = reserve(slabFloats);
   const outPtr = steps.map((s) => reserve(perChunk * s.outRows * s.outCols * C));
-  const accPtr = reserve(C);
+  const accPtr = reserve(2 * C); // C float64 values
   const rowW = steps.map((s) => (s.rowWeights === null ? 0 : reserve(s.rowWeights.length)));
   const colW = steps.map((s) => (s.colWeights === null ? 0 : reserve(s.colWeights.length)));
   const heap = heapView(wasm, at);
@@ -69,7 +71,7 @@ export function runStepsWasm(
       const dst = outPtr[i]!;
       let finite = true;
       if (s.source >= 0) {
-        pool(i, outPtr[s.source]!, dst, n, s.srcRows, s.outRows);
+        finite = pool(i, outPtr[s.source]!, dst, n, s.srcRows, s.outRows);
       } else if (frameFloats * 4 <= SLAB_BYTES) {
         for (let f = 0; f < n; f += slabFrames) {
           const k = Math.min(slabFrames, n - f);
@@ -89,10 +91,8 @@ export function runStepsWasm(
           }
         }
       }
-      const chunk = heap.subarray(dst / 4, dst / 4 + n * levelFloats);
-      // Levels from finer levels are finite when those are; only input-fed outputs can go bad.
-      if (!finite) checkInput(chunk);
-      targets[i]!.set(chunk, f0 * levelFloats);
+      if (!finite) throw new WasmNonFiniteError();
+      targets[i]!.set(heap.subarray(dst / 4, dst / 4 + n * levelFloats), f0 * levelFloats);
     });
   }
 }
@@ -103,6 +103,9 @@ function align(n: number): number {
 
 /** Thrown when the module's memory cannot grow enough (wasm32 caps it at 4 GiB). */
 export class WasmMemoryError extends Error {}
+
+/** Thrown when a kernel wrote NaN/±Infinity: the float64 kernels then decide what it means. */
+export class WasmNonFiniteError extends Error {}
 
 /**
  * A float view of the module's memory, grown to at least `bytes`. The memory is kept for later

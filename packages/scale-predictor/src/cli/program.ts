@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isMatryoshkaError } from '@matryoshka/core';
+import { ErrorCode, argumentError, isMatryoshkaError } from '@matryoshka/core';
 import { evaluatePredictor } from '../evaluate/evaluate.js';
 import { analyzeOracle } from '../oracle/analyze.js';
 import { MISSING_POLICIES, UNANSWERED_CHARGES, type MissingPolicy, type OracleOptions, type UnansweredCharge } from '../oracle/options.js';
@@ -13,6 +13,7 @@ import { formatAnalysis, formatEvaluation } from '../report/format.js';
 import { renderPlot } from '../report/svg.js';
 import { processIo, readJsonl, readText, writeText, type CliIo } from './io.js';
 import { progress } from './progress.js';
+import { terminalSafe, terminalSafeJson } from './safe-text.js';
 
 interface OracleFlags {
   unanswered: UnansweredCharge;
@@ -57,8 +58,12 @@ function program(io: CliIo): Command {
   const cli = new Command('matryoshka-oracle')
     .description('Oracle analysis of per-sample, per-scale results, and a learned scale predictor for nested visual tokens.')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError();
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Usage errors are one line too, with where to look (help itself is `--help`).
+      outputError: (s, write) => write(`matryoshka-oracle: ${terminalSafe(s.replace(/^error: /, '').trim().split('\n')[0]!)} (see --help)\n`),
+    });
 
   withOracleOptions(cli.command('analyze').description('accuracy per scale, the oracle, the oracle-scale distribution, and where more tokens hurt'))
     .argument('<records...>', 'JSONL files of { id, scale|tokens, correct|score, ...fields }')
@@ -66,11 +71,11 @@ function program(io: CliIo): Command {
     .option('--svg <file>', 'write accuracy vs tokens as an SVG plot')
     .action((files: string[], flags: OracleFlags & { json?: boolean; svg?: string }) => {
       const analysis = analyzeOracle(readJsonl(io, files, 'records'), oracleOptions(flags));
-      io.stdout.write(flags.json ? `${JSON.stringify(analysis, null, 2)}\n` : formatAnalysis(analysis));
+      io.stdout.write(flags.json ? terminalSafeJson(`${JSON.stringify(analysis, null, 2)}\n`) : terminalSafe(formatAnalysis(analysis)));
       if (flags.svg !== undefined) {
         const fixed = analysis.scales.map((s) => ({ scale: s.scale, tokens: s.meanTokens, accuracy: s.accuracy }));
         const oracle = analysis.oracle.meanTokens === null ? undefined : { tokens: analysis.oracle.meanTokens, accuracy: analysis.oracle.accuracy };
-        writeText(io, flags.svg, renderPlot({ title: `Accuracy vs tokens (${analysis.samples} samples)`, fixed, oracle }));
+        writeText(io, flags.svg, renderPlot({ title: `Accuracy vs tokens (${analysis.samples} samples)`, fixed, oracle }), '--svg');
       }
     });
 
@@ -85,13 +90,15 @@ function program(io: CliIo): Command {
     .action((flags: { run: string[]; metric: string; id: string; group?: string[]; out?: string }) => {
       const runs = flags.run.map((spec) => {
         const eq = spec.indexOf('=');
-        if (eq < 1) throw new InvalidArgumentError(`--run expects scale=file, got "${spec}"`);
+        if (eq < 1) throw argumentError(ErrorCode.InvalidArgument, '--run', `expects scale=file, got ${JSON.stringify(spec)}`);
         const file = spec.slice(eq + 1);
-        return { scale: integer(spec.slice(0, eq)), text: readText(io, file, '--run'), name: file };
+        const scale = Number(spec.slice(0, eq));
+        if (!Number.isSafeInteger(scale) || scale < 1) throw argumentError(ErrorCode.InvalidArgument, '--run', `expects a scale ≥ 1 before '=', got ${JSON.stringify(spec)}`);
+        return { scale, text: readText(io, file, '--run'), name: file };
       });
       const records = importLmmsEval(runs, { metric: flags.metric, id: flags.id, groups: flags.group ?? [] });
-      if (flags.out === undefined) io.stdout.write(toJsonl(records));
-      else writeText(io, flags.out, toJsonl(records));
+      if (flags.out === undefined) io.stdout.write(terminalSafeJson(toJsonl(records)));
+      else writeText(io, flags.out, toJsonl(records), '--out');
     });
 
   withOracleOptions(cli.command('train').description('train a scale predictor on records and per-sample features'))
@@ -124,8 +131,8 @@ function program(io: CliIo): Command {
         bar.stop();
       }
       const { losses, options } = result;
-      writeText(io, flags.out, savePredictor(result.predictor, { ...options, samples: table.ids.length, finalLoss: losses.at(-1), oracleOptions: table.options }));
-      io.stdout.write(`trained on ${table.ids.length} samples, scales ${table.scales.join('/')}, ${features[0]!.length} features; final loss ${losses.at(-1)!.toFixed(4)}; wrote ${flags.out}\n`);
+      writeText(io, flags.out, savePredictor(result.predictor, { ...options, samples: table.ids.length, finalLoss: losses.at(-1), oracleOptions: table.options }), '--out');
+      io.stdout.write(terminalSafe(`trained on ${table.ids.length} samples, scales ${table.scales.join('/')}, ${features[0]!.length} features; final loss ${losses.at(-1)!.toFixed(4)}; wrote ${flags.out}\n`));
     });
 
   withOracleOptions(cli.command('evaluate').description('the predictor against fixed scales and the oracle on held-out records'))
@@ -148,7 +155,7 @@ function program(io: CliIo): Command {
       } finally {
         bar.stop();
       }
-      io.stdout.write(flags.json ? `${JSON.stringify(evaluation, null, 2)}\n` : formatEvaluation(evaluation));
+      io.stdout.write(flags.json ? terminalSafeJson(`${JSON.stringify(evaluation, null, 2)}\n`) : terminalSafe(formatEvaluation(evaluation)));
       if (flags.svg !== undefined) {
         writeText(
           io,
@@ -160,6 +167,7 @@ function program(io: CliIo): Command {
             curve: evaluation.curve.map((p) => ({ tokens: p.meanTokens, accuracy: p.accuracy })),
             budget: evaluation.fixed.flatMap((f) => (f.budget === null ? [] : [{ tokens: f.budget.meanTokens, accuracy: f.budget.accuracy }])),
           }),
+          '--svg',
         );
       }
     });
@@ -169,17 +177,29 @@ function program(io: CliIo): Command {
 /**
  * Runs `matryoshka-oracle` with `argv` (without the node and script paths) and resolves to the
  * exit code: 0, 1 for a data or argument error (the message names the argument), 2 for usage.
+ * Every failure is one line on stderr; nothing throws out of here.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     await program(io).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    // Commander has printed its own usage errors; an argParser's InvalidArgumentError arrives
+    // here as a CommanderError too, already printed.
+    if (error instanceof CommanderError && !(error instanceof InvalidArgumentError)) return error.exitCode === 0 ? 0 : 2;
+    const message = (() => {
+      try {
+        return error instanceof Error ? error.message : String(error);
+      } catch {
+        return 'an unprintable error';
+      }
+    })();
+    const line = terminalSafe(message.split('\n')[0]!);
     if (isMatryoshkaError(error) || error instanceof InvalidArgumentError) {
-      io.stderr.write(`matryoshka-oracle: ${(error as Error).message}\n`);
+      io.stderr.write(`matryoshka-oracle: ${line}\n`);
       return 1;
     }
-    throw error;
+    io.stderr.write(`matryoshka-oracle: internal error: ${line}\n`);
+    return 1;
   }
 }

@@ -112,7 +112,8 @@ export function buildSampleTable(records: readonly unknown[], options?: OracleOp
   const tokens = new Float64Array(ids.length * m);
   const groups: Record<string, string>[] = [];
   rows.forEach((cells, i) => {
-    const g: Record<string, string> = {};
+    // Null prototype: a group field named `__proto__` or `constructor` is a plain key.
+    const g = Object.create(null) as Record<string, string>;
     for (const field of o.groupBy) {
       let value: string | undefined;
       for (const c of cells) {

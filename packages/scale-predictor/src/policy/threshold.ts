@@ -16,6 +16,9 @@ export function chooseScale(probabilities: ArrayLike<number>, threshold: number,
     throw argumentError(ErrorCode.InvalidArgument, 'threshold', `expected a probability in [0, 1], got ${describe(threshold)}`);
   }
   oneOf(fallback, THRESHOLD_FALLBACKS, 'fallback');
+  if (typeof probabilities !== 'object' || probabilities === null || typeof probabilities.length !== 'number') {
+    throw argumentError(ErrorCode.InvalidArgument, 'probabilities', `expected an array of probabilities, one per scale, got ${describe(probabilities)}`);
+  }
   const m = probabilities.length;
   if (m === 0) throw argumentError(ErrorCode.InvalidArgument, 'probabilities', 'expected one probability per scale, got none');
   let best = 0;

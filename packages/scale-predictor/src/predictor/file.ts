@@ -1,4 +1,5 @@
 import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { FEATURE_KINDS, type FeatureKind } from './features.js';
 import { ScalePredictor, type Activation, type DenseLayer } from './model.js';
 
 /** The `format` field of every predictor file. */
@@ -16,6 +17,8 @@ export interface PredictorFile {
   readonly featureMean: number[];
   readonly featureStd: number[];
   readonly layers: { inputs: number; outputs: number; activation: Activation; weights: number[]; bias: number[] }[];
+  /** Which function makes the input (`predictorInput`); absent in older files, which are `coarse`. */
+  readonly input?: FeatureKind;
   /** Free-form provenance (seed, epochs, losses…); not read back. */
   readonly training?: Readonly<Record<string, unknown>>;
 }
@@ -27,6 +30,18 @@ export function savePredictor(predictor: ScalePredictor, training?: Record<strin
     throw argumentError(ErrorCode.InvalidArgument, 'predictor', `expected a ScalePredictor, got ${describe(predictor)}`);
   }
   const p = predictor.params;
+  // A file must load back: non-finite values (a diverged training) are refused here, not at load time.
+  const finite = (values: ArrayLike<number>, where: string): void => {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) throw argumentError(ErrorCode.NonFiniteValue, `${where}[${i}]`, `the predictor holds ${values[i]}; it cannot be saved`);
+    }
+  };
+  finite(p.featureMean, 'predictor.featureMean');
+  finite(p.featureStd, 'predictor.featureStd');
+  p.layers.forEach((l, i) => {
+    finite(l.weights, `predictor.layers[${i}].weights`);
+    finite(l.bias, `predictor.layers[${i}].bias`);
+  });
   const file: PredictorFile = {
     format: PREDICTOR_FORMAT,
     version: PREDICTOR_VERSION,
@@ -36,6 +51,7 @@ export function savePredictor(predictor: ScalePredictor, training?: Record<strin
     featureMean: Array.from(p.featureMean),
     featureStd: Array.from(p.featureStd),
     layers: p.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, activation: l.activation, weights: Array.from(l.weights), bias: Array.from(l.bias) })),
+    ...(p.input === undefined || p.input === 'coarse' ? {} : { input: p.input }),
     ...(training === undefined ? {} : { training }),
   };
   return JSON.stringify(file);
@@ -108,5 +124,6 @@ export function loadPredictor(json: string | object): ScalePredictor {
     inputs = outputs;
     return layer;
   });
-  return new ScalePredictor({ scales, tokens, featureMean, featureStd, layers });
+  if (f.input !== undefined && !FEATURE_KINDS.includes(f.input as FeatureKind)) throw bad('predictor.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(f.input)}`);
+  return new ScalePredictor({ scales, tokens, featureMean, featureStd, layers, ...(f.input === undefined ? {} : { input: f.input as FeatureKind }) });
 }

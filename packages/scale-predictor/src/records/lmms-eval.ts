@@ -24,8 +24,9 @@ export interface LmmsEvalOptions {
   groups?: readonly string[];
 }
 
+/** A dotted path through own properties only (`__proto__` or `constructor` never reach a prototype). */
 const at = (value: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, key) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined), value);
+  path.split('.').reduce<unknown>((v, key) => (typeof v === 'object' && v !== null && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined), value);
 
 /** A whole-file JSON document (`{ logs }`, an array, one sample), else JSON Lines. */
 function samplesOf(text: string, name: string): unknown[] {
@@ -62,12 +63,19 @@ export function importLmmsEval(runs: readonly LmmsEvalRun[], options: LmmsEvalOp
       const id = at(sample, idPath);
       if (typeof id !== 'string' && typeof id !== 'number') throw argumentError(ErrorCode.InvalidArgument, `${name}[${i}].${idPath}`, `expected a sample id, got ${describe(id)}`);
       const value = at(sample, options.metric);
-      const record: Record<string, unknown> = { id, scale };
+      const record = Object.create(null) as Record<string, unknown>;
+      record.id = id;
+      record.scale = scale;
       if (typeof value === 'boolean') record.correct = value;
       else if (typeof value === 'number' && Number.isFinite(value)) record.score = value;
       else throw argumentError(ErrorCode.InvalidArgument, `${name}[${i}].${options.metric}`, `expected a number or boolean metric, got ${describe(value)}`);
-      for (const g of groups) record[g.split('.').at(-1)!] = at(sample, g) ?? null;
-      records.push(record as ScaleRecord);
+      for (const g of groups) {
+        Object.defineProperty(record, g.split('.').at(-1)!, { value: at(sample, g) ?? null, enumerable: true, writable: true, configurable: true });
+      }
+      // A plain object again for callers (JSON output); defineProperty keeps `__proto__` a plain key.
+      const plain: Record<string, unknown> = {};
+      for (const key of Object.keys(record)) Object.defineProperty(plain, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+      records.push(plain as ScaleRecord);
     });
   });
   return records;

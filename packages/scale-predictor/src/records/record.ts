@@ -79,6 +79,13 @@ export function checkRecord(value: unknown, where: string, threshold: number): C
       `correct is ${correct} but score ${score} is ${graded ? '≥' : '<'} the threshold ${threshold}`,
     );
   }
-  const { id: _id, scale: _s, tokens: _t, correct: _c, score: _sc, ...fields } = r;
+  // Own fields only, in a null-prototype object: a group named `constructor` or `toString` is a
+  // missing field, never a function inherited from Object.prototype; `__proto__` is a plain key.
+  const fields = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (key !== 'id' && key !== 'scale' && key !== 'tokens' && key !== 'correct' && key !== 'score') {
+      Object.defineProperty(fields, key, { value: r[key], enumerable: true, writable: true, configurable: true });
+    }
+  }
   return { id: String(r.id), scale, tokens, correct: (correct ?? graded)!, score, fields, where };
 }

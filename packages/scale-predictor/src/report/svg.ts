@@ -1,3 +1,5 @@
+import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+
 /** A point of the plot, in tokens and accuracy. */
 export interface PlotPoint {
   readonly tokens: number;
@@ -36,6 +38,16 @@ const H = 420;
 const M = { left: 64, right: 24, top: 40, bottom: 56 };
 /** Width kept for the legend's labels. */
 const LEGEND = 230;
+
+/** Colours written into attributes: `#rgb`, `#rrggbb(aa)`, a CSS name, or `rgb()`/`rgba()` of numbers. */
+const COLOUR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}|rgba?\(\s*[0-9.]+%?\s*(,\s*[0-9.]+%?\s*){2,3}\))$/;
+
+function colour(value: unknown, argument: string): string {
+  if (typeof value !== 'string' || !COLOUR.test(value)) {
+    throw argumentError(ErrorCode.InvalidArgument, argument, `expected a colour such as '#9467bd' or 'teal', got ${describe(value)}`);
+  }
+  return value;
+}
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f = (x: number): string => (Math.round(x * 10) / 10).toString();
@@ -80,7 +92,7 @@ export function renderPlot(input: PlotInput): string {
 
   const legend: [string, string][] = [];
   extra.forEach((series, i) => {
-    const color = series.color ?? SERIES_COLOURS[i % SERIES_COLOURS.length]!;
+    const color = series.color === undefined ? SERIES_COLOURS[i % SERIES_COLOURS.length]! : colour(series.color, `input.series[${i}].color`);
     const sorted = [...series.points].sort((a, b) => a.tokens - b.tokens);
     out.push(`<path d="${path(sorted)}" fill="none" stroke="${color}" stroke-width="1.5"${series.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
     for (const p of sorted) {

@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { tfjs } from './tfjs.js';
 
 /** A loss in TensorFlow.js's argument order: `(labels, predictions)` → a scalar (or per-example losses, averaged). */
 export type LossFunction = (labels: tf.Tensor, predictions: tf.Tensor) => tf.Tensor;
@@ -20,13 +21,14 @@ export function matryoshkaLoss(
   labels: tf.Tensor | readonly tf.Tensor[],
   weights?: readonly number[],
 ): tf.Scalar {
+  const core = tfjs();
   if (typeof lossFn !== 'function') throw argumentError(ErrorCode.InvalidArgument, 'lossFn', `expected a function (labels, predictions) => loss, got ${describe(lossFn)}`);
-  if (!Array.isArray(predictionsPerScale) || predictionsPerScale.length === 0 || !predictionsPerScale.every((p) => p instanceof tf.Tensor)) {
+  if (!Array.isArray(predictionsPerScale) || predictionsPerScale.length === 0 || !predictionsPerScale.every((p) => p instanceof core.Tensor)) {
     throw argumentError(ErrorCode.InvalidArgument, 'predictionsPerScale', `expected a non-empty array of tensors (one per scale), got ${describe(predictionsPerScale)}`);
   }
   const m = predictionsPerScale.length;
   const perScale = Array.isArray(labels);
-  if (perScale ? labels.length !== m || !labels.every((l) => l instanceof tf.Tensor) : !(labels instanceof tf.Tensor)) {
+  if (perScale ? labels.length !== m || !labels.every((l) => l instanceof core.Tensor) : !(labels instanceof core.Tensor)) {
     throw argumentError(ErrorCode.ShapeMismatch, 'labels', `expected a tensor or ${m} tensors (one per scale), got ${describe(labels)}`);
   }
   const w = weights ?? new Array<number>(m).fill(1);
@@ -35,15 +37,15 @@ export function matryoshkaLoss(
   }
   const total = w.reduce((a, b) => a + b, 0);
   if (!(total > 0)) throw argumentError(ErrorCode.InvalidArgument, 'weights', 'the weights sum to 0');
-  return tf.tidy(() => {
+  return core.tidy(() => {
     let sum: tf.Tensor | undefined;
     predictionsPerScale.forEach((predictions, j) => {
       if (w[j] === 0) return;
       const target = perScale ? (labels as readonly tf.Tensor[])[j]! : (labels as tf.Tensor);
       let loss = lossFn(target, predictions);
-      if (loss.rank > 0) loss = tf.mean(loss);
-      const term = tf.mul(loss, w[j]! / total);
-      sum = sum === undefined ? term : tf.add(sum, term);
+      if (loss.rank > 0) loss = core.mean(loss);
+      const term = core.mul(loss, w[j]! / total);
+      sum = sum === undefined ? term : core.add(sum, term);
     });
     return sum as tf.Scalar;
   });

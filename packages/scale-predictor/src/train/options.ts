@@ -1,4 +1,5 @@
 import { ErrorCode, argumentError, describe, optionsObject, positiveInt } from '@matryoshka/core';
+import { FEATURE_KINDS, type FeatureKind } from '../predictor/features.js';
 
 export interface TrainOptions {
   /** Hidden layer widths (relu). Default `[32]`; `[]` is a logistic regression per scale. */
@@ -17,6 +18,14 @@ export interface TrainOptions {
   scaleWeights?: readonly number[];
   /** The tfjs backend to train on. Default `'cpu'` (deterministic). */
   backend?: string;
+  /**
+   * Soft targets instead of the table's 0/1 correctness: per table row, one value in [0, 1] per
+   * scale — e.g. the mean correctness of several answer models trained with different seeds, which
+   * takes the coin-flip part out of yes/no answers (the predictor then learns expected correctness).
+   */
+  targets?: readonly ArrayLike<number>[];
+  /** Which function made the features (stored in the predictor file). Default `'coarse'`. */
+  input?: FeatureKind;
   /** Called after every epoch with its mean loss. */
   onEpoch?: (epoch: number, loss: number) => void;
 }
@@ -30,6 +39,7 @@ export interface ResolvedTrainOptions {
   readonly seed: number;
   readonly scaleWeights: readonly number[] | undefined;
   readonly backend: string;
+  readonly input: FeatureKind;
   readonly onEpoch: ((epoch: number, loss: number) => void) | undefined;
 }
 
@@ -59,6 +69,12 @@ export function resolveTrainOptions(options: TrainOptions | undefined): Resolved
     seed,
     scaleWeights: o.scaleWeights,
     backend: typeof o.backend === 'string' ? o.backend : 'cpu',
+    input: o.input === undefined ? 'coarse' : oneOfKind(o.input),
     onEpoch: o.onEpoch,
   };
+}
+
+function oneOfKind(value: unknown): FeatureKind {
+  if (!FEATURE_KINDS.includes(value as FeatureKind)) throw argumentError(ErrorCode.InvalidArgument, 'options.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(value)}`);
+  return value as FeatureKind;
 }

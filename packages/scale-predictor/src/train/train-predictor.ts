@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core registers no gradients on its own in Node (its register_all_gradients module is
-// ESM-only); tfjs-layers' Node build registers them all when imported.
-import '@tensorflow/tfjs-layers';
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+// TensorFlow.js (an optional peer) is loaded on first use by tfjs(), with the cpu backend and
+// tfjs-layers: tfjs-core registers no gradients on its own in Node (its register_all_gradients
+// module is ESM-only); tfjs-layers' Node build registers them all when loaded.
+import { tfjs } from './tfjs.js';
+import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
 import type { SampleTable } from '../oracle/sample-table.js';
 import { ScalePredictor, type DenseLayer } from '../predictor/model.js';
 import { seededRandom, shuffle } from '../predictor/random.js';
@@ -57,7 +56,20 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
     for (let k = 0; k < size; k++) x[i * size + k] = (r[k]! - mean[k]!) / std[k]!;
   });
   const y = Float32Array.from(table.correct);
+  const { targets } = options ?? {};
+  if (targets !== undefined) {
+    if (!Array.isArray(targets) || targets.length !== n) throw argumentError(ErrorCode.ShapeMismatch, 'options.targets', `expected ${n} rows (one per table row), got ${describe(targets)}`);
+    targets.forEach((row, i) => {
+      if (row?.length !== m) throw argumentError(ErrorCode.ShapeMismatch, `options.targets[${i}]`, `expected ${m} values (one per scale), got ${describe(row)}`);
+      for (let j = 0; j < m; j++) {
+        const v = row[j]!;
+        if (!(v >= 0 && v <= 1)) throw argumentError(ErrorCode.InvalidArgument, `options.targets[${i}][${j}]`, `expected a value in [0, 1], got ${describe(v)}`);
+        y[i * m + j] = v;
+      }
+    });
+  }
 
+  const tf = tfjs();
   const previous = tf.getBackend();
   if (!(await tf.setBackend(o.backend))) {
     throw argumentError(ErrorCode.BackendUnavailable, 'options.backend', `tfjs backend ${JSON.stringify(o.backend)} could not start`);
@@ -69,7 +81,7 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
   const widths = [size, ...o.hidden, m];
   const baseRate = table.scales.map((_, j) => {
     let c = 0;
-    for (let i = 0; i < n; i++) c += table.correct[i * m + j]!;
+    for (let i = 0; i < n; i++) c += y[i * m + j]!;
     return Math.min(Math.max(c / n, 0.01), 0.99);
   });
   const variables = widths.slice(1).map((out, l) => {
@@ -103,9 +115,14 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
           if (o.l2 === 0) return loss;
           return tf.add(loss, tf.mul(o.l2, tf.addN(variables.map((v) => tf.sum(tf.square(v.w))))));
         }, true)!;
-        total += batchLoss.dataSync()[0]! * idx.size;
+        const value = batchLoss.dataSync()[0]!;
         batchLoss.dispose();
         idx.dispose();
+        // A diverged run (a learning rate far too high) must not end in a "trained" predictor of NaNs.
+        if (!Number.isFinite(value)) {
+          throw new MatryoshkaError(ErrorCode.NonFiniteValue, `training diverged: the loss became ${value} in epoch ${epoch + 1} (learning rate ${o.learningRate}); lower options.learningRate or raise options.l2`, { argument: 'options.learningRate' });
+        }
+        total += value * Math.min(o.batchSize, n - start);
       }
       losses.push(total / n);
       o.onEpoch?.(epoch + 1, total / n);
@@ -123,7 +140,10 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
       return t / n;
     });
     const { onEpoch: _onEpoch, ...reported } = o;
-    return { predictor: new ScalePredictor({ scales: [...table.scales], tokens, featureMean: mean, featureStd: std, layers }), losses, options: reported };
+    const weightsFinite = layers.every((l) => l.weights.every(Number.isFinite) && l.bias.every(Number.isFinite));
+    if (!weightsFinite) throw new MatryoshkaError(ErrorCode.NonFiniteValue, `training diverged: the weights hold NaN or ±Infinity (learning rate ${o.learningRate})`, { argument: 'options.learningRate' });
+    const params = { scales: [...table.scales], tokens, featureMean: mean, featureStd: std, layers, ...(o.input === 'coarse' ? {} : { input: o.input }) };
+    return { predictor: new ScalePredictor(params), losses, options: reported };
   } finally {
     xs.dispose();
     ys.dispose();

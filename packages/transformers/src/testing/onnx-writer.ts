@@ -34,7 +34,7 @@ export interface WrittenModel {
   readonly parameters: number;
 }
 
-/** Fills `out` (a chunk of the tensor starting at element `start`) from the tensor's stream. */
+/** Fills `out`, the next chunk of the tensor, from the tensor's own stream. */
 function fillChunk(init: Initializer & { kind: 'uniform' }, rng: TensorRandom, out: Float32Array): Float32Array {
   return rng.fillUniform(out, init.std, init.mean);
 }

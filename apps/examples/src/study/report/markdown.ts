@@ -1,10 +1,13 @@
-import { checkGoals, fullAccuracyKept, oracleGainByType, predictorAtFixedScales } from '../goals.js';
+import { BASELINES, checkGoals, fullAccuracyKept, pointOf, totalSeconds } from '../goals.js';
+import { SINGLE_SIZE, SUBSETS } from '../mosaics.js';
 import type { StudyResult } from '../pipeline.js';
-import { QUESTION_TYPES, question } from '../questions.js';
+import { POLICY_LABELS, TARGETS, type PolicyEvaluation, type PolicyName } from '../policies.js';
+import { QUESTION_TYPES } from '../questions.js';
 import { SELECTIONS } from '../tokens.js';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+const share = (x: number | null): string => (x === null ? '–' : `${Math.round(100 * x)}%`);
 
 /** A Markdown table (GitHub style). */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -12,122 +15,174 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-const EXAMPLES = [4 + 8, 14, 0, 15].map((id) => `${question(id).type}: “${question(id).text}”`);
+const SUBSET_NAMES: Record<string, string> = { grid1: '1×1', grid2: '2×2 (the original task)', grid3: '3×3', grid4: '4×4', grid6: '6×6', single: 'single item' };
+const ORDER: readonly PolicyName[] = ['fixed', 'type-table', 'coverage', 'question-only', 'cascade', 'predictor-threshold', 'predictor-budget'];
 
-/** The study's summary: setup, every table, the plots, and the issue's claims checked against the numbers. */
+function policyTable(e: PolicyEvaluation): string {
+  return table(
+    ['policy', ...TARGETS.map((t) => `≤ ${t} tokens: accuracy (mean tokens)`), ...TARGETS.map((t) => `gap closed @${t}`)],
+    [
+      ...ORDER.map((p) => [
+        POLICY_LABELS[p],
+        ...TARGETS.map((t) => {
+          const x = pointOf(e, p, t);
+          return x.accuracy === null ? '–' : `${pct(x.accuracy)} (${x.meanTokens!.toFixed(1)})`;
+        }),
+        ...TARGETS.map((t) => share(pointOf(e, p, t).gapClosed)),
+      ]),
+      ['**soft oracle**', ...TARGETS.map((t) => {
+        const s = e.softOracle.find((x) => x.target === t)!;
+        return `**${pct(s.accuracy)}** (${s.meanTokens.toFixed(1)})`;
+      }), '100%', '100%', '100%'],
+    ],
+  );
+}
+
+/** The study's summary: setup, every table, the plots, and the goals checked against the numbers. */
 export function renderSummary(r: StudyResult): string {
   const c = r.config;
+  const K = r.m3Models.length;
   const out: string[] = [];
   out.push('# Mosaic-QA: Matryoshka Multimodal Models in miniature');
   out.push('');
   out.push(
     '**What this is — and is not.** No vision-language model can be had offline here, so a small **answer model stands in for the LLM**: ' +
       'question-conditioned attention pooling over the visual tokens followed by an MLP, trained in TensorFlow.js. ' +
-      'The visual tokens are real: a real ImageNet-pretrained CNN (MobileNetV2, not CLIP) encodes real labelled images (Fashion-MNIST mosaics). ' +
-      'The numbers below show how the M3 method behaves on this task; they are not the paper\'s numbers and not an LLM\'s.',
+      'The visual tokens are real: a real ImageNet-pretrained CNN (MobileNetV2, not CLIP) encodes real labelled images (Fashion-MNIST items laid out on a 384 px canvas). ' +
+      "The numbers below show how the M3 method and a scale predictor behave on this task; they are not the paper's numbers and not an LLM's.",
   );
   out.push('');
   out.push('## Setup');
   out.push('');
-  out.push(`- **Data:** 2×2 mosaics of Fashion-MNIST items (MIT, © Zalando SE; Debian \`dataset-fashion-mnist\`), four questions per mosaic, one of each type — ${EXAMPLES.join('; ')}.`);
-  out.push(`  Splits (seeded, items never shared): train ${r.samples.train / 4} mosaics (${r.samples.train} questions), validation ${r.samples.validation / 4} (${r.samples.validation}), test ${r.samples.test / 4} (${r.samples.test}). Majority answer per type on test: ${QUESTION_TYPES.map((t) => `${t} “${r.answerBalance[t]}”`).join(', ')}.`);
-  out.push(`- **Encoder:** the ${r.encoder}; each 56×56 mosaic is resized to 384×384. The 576 channels are reduced to ${c.components} principal components fitted on the training split (${pct(r.features.explained)} of the variance) — a fixed projector. Pooling is linear, so pooling the reduced grid equals reducing the pooled 576-channel levels. Features cache: ${r.features.cache}.`);
-  out.push(`- **Tokens:** M3's nested average pooling (\`@matryoshka/pooling\`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y and a soft quadrant sign), pooled with it.`);
-  out.push(`- **Answer model:** ${c.heads} attention heads whose queries come from the question, an MLP (${c.hidden} hidden), one softmax over all 17 answers; Adam (lr ${c.learningRate}), ${c.epochs} epochs, batches of ${c.batchSize} mosaics, seed ${c.seed}, tfjs backend \`${r.backend}\`.`);
-  out.push(`  **M3** trains one model with the loss averaged over all five scales at every step (\`matryoshkaLoss\`); **SS** trains one model per scale; the **training-free baselines** take the SS model trained at 576 tokens and give it fewer tokens by average pooling, spatial sampling (a uniform sub-grid) or sequential sampling (the first n tokens, row-major).`);
-  out.push(`- **Predictor:** \`@matryoshka/scale-predictor\` trained on the M3 model's validation results (features: \`coarseFeatures\` of the 1- and 9-token levels at 576 channels + the question one-hot, ${r.predictor.featureSize} numbers; MLP ${c.predictorHidden.join('×')}, L2 ${c.predictorL2}, ${c.predictorEpochs} epochs), evaluated on test; an ablation trains the same predictor on the question alone. The budgeted policy allocates exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests.`);
+  out.push(
+    `- **Data:** Fashion-MNIST items (MIT, © Zalando SE; Debian \`dataset-fashion-mnist\`) drawn on a 384×384 canvas in six subsets of equal size that need different detail: ` +
+      `grids of 1×1, 2×2, 3×3, 4×4 and 6×6 items filling the canvas (an item is 384 … 64 px, i.e. 24 … 4 tokens wide at 576 tokens), and one item of ${SINGLE_SIZE[0]}–${SINGLE_SIZE[1]} px (log-uniform) at a random place on an empty canvas. ` +
+      'Four questions per image: exist “Is there a bag?”, count “How many sandal items are there?” (0–4), where “What is at row 2, column 3 of the 4×4 grid?” (“What is the item?” with one item), same “Are the items at row 1, column 1 and row 1, column 2 of the 2×2 grid the same kind?” (adjacent cells; images with one item ask a second exist question). ' +
+      'Answers are balanced by construction (yes/no half each, counts uniform).',
+  );
+  out.push(`  Splits (seeded, items never shared): train ${r.samples.train / 4} images (${r.samples.train} questions), validation ${r.samples.validation / 4} (${r.samples.validation}), test ${r.samples.test / 4} (${r.samples.test}). Majority answer per type on test: ${QUESTION_TYPES.map((t) => `${t} “${r.answerBalance[t]}”`).join(', ')}.`);
+  out.push(`- **Encoder:** the ${r.encoder}. The 576 channels are reduced to ${c.components} principal components fitted on the training split (${pct(r.features.explained)} of the variance) — a fixed projector. Features cache: ${r.features.cache}.`);
+  out.push('- **Tokens:** M3\'s nested average pooling (`@matryoshka/pooling`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y, a soft quadrant sign, x² + y²), pooled with it.');
+  out.push(
+    `- **Answer model:** ${c.heads} attention heads whose queries come from the question's numbers (type, class, the asked cells' centres and the grid size), an MLP (${c.hidden} hidden), one softmax over all 17 answers; Adam (lr ${c.learningRate}), ${c.epochs} epochs, batches of ${c.batchSize} images, tfjs backend \`${r.backend}\`. ` +
+      `**M3**: ${K} models with seeds ${c.seed}…${c.seed + K - 1} (same data), each trained with the loss averaged over all five scales at every step (\`matryoshkaLoss\`${c.m3ScaleWeights ? `, weights ${c.m3ScaleWeights.join('/')}` : ''}); **SS**: one model per scale (seed ${c.seed}); **training-free**: the SS model trained at 576 tokens given fewer tokens by average pooling, spatial sampling or sequential sampling.`,
+  );
+  out.push(
+    `- **Predictor:** \`@matryoshka/scale-predictor\` on \`pyramidFeatures\` (per image: what the 1/9/36/144-token levels keep of the grid, the spread of the 9/36/144/576-token levels, the mean feature's norm) + the question's ${r.predictor.featureSize - 9} numbers = ${r.predictor.featureSize} inputs; MLP ${c.predictorHidden.join('×')}, L2 ${c.predictorL2}, ${c.predictorEpochs} epochs, trained on the validation split with **soft targets**: each sample's correctness at each scale averaged over the ${K} M3 models. Evaluated on test.`,
+  );
+  out.push(`- **Budgets:** every budgeted policy and the soft oracle allocate exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests. Accuracy of every policy is the **expected accuracy** — the ${K} M3 models' mean correctness at the chosen scale (the cascade runs each model on its own confidences) — so the soft oracle is a true ceiling for all of them.`);
   out.push('');
 
   out.push('## Accuracy against tokens (test)');
   out.push('');
   out.push('![accuracy vs tokens](accuracy-vs-tokens.svg)');
   out.push('');
+  const spread = (j: number): string => {
+    const v = r.m3Models.map((m) => m.all[j]!);
+    return `${pct(Math.min(...v))}–${pct(Math.max(...v))}`;
+  };
+  const first = r.m3Models[0]!;
   out.push(
     table(
-      ['tokens', 'M3 (one model)', 'SS (a model per scale)', 'M3 − SS', 'training-free: avg pooling', 'spatial sampling', 'sequential sampling'],
-      r.scales.map((s, j) => [String(s), pct(r.m3.all[j]!), pct(r.singleScale.all[j]!), pts(r.m3.all[j]! - r.singleScale.all[j]!), ...SELECTIONS.map((sel) => pct(r.trainingFree[sel].all[j]!))]),
+      ['tokens', `M3, mean of ${K}`, `M3 range over seeds`, 'M3 model 1', 'SS (a model per scale)', 'M3 model 1 − SS', 'training-free: avg pooling', 'spatial sampling', 'sequential sampling'],
+      r.scales.map((s, j) => [String(s), pct(r.m3.all[j]!), spread(j), pct(first.all[j]!), pct(r.singleScale.all[j]!), pts(first.all[j]! - r.singleScale.all[j]!), ...SELECTIONS.map((sel) => pct(r.trainingFree[sel].all[j]!))]),
     ),
   );
   out.push('');
-  out.push('### Per question type (M3, test)');
+  out.push(`### Per subset (M3, mean of ${K}; SS at each scale in brackets)`);
   out.push('');
-  const groups = new Map(r.oracle.groups.filter((g) => g.field === 'type').map((g) => [g.value, g]));
+  out.push(table(['subset', ...r.scales.map(String)], SUBSETS.map((s) => [SUBSET_NAMES[s]!, ...r.scales.map((_, j) => `${pct(r.m3.bySubset[s][j]!)} (${pct(r.singleScale.bySubset[s][j]!)})`)])));
+  out.push('');
+  out.push(`### Per question type (M3, mean of ${K})`);
+  out.push('');
+  out.push(table(['type', ...r.scales.map(String)], QUESTION_TYPES.map((t) => [t, ...r.scales.map((_, j) => pct(r.m3.byType[t][j]!))])));
+  out.push('');
+
+  out.push('## Oracles: structure and chance (test)');
+  out.push('');
+  out.push('![paper oracle scale per subset](oracle-scales.svg)');
+  out.push('');
+  const all = r.policies.all;
   out.push(
     table(
-      ['type', ...r.scales.map((s) => `${s}`), 'oracle', 'oracle mean tokens', 'SS at 576', 'training-free pool at 1'],
-      QUESTION_TYPES.map((t) => {
-        const g = groups.get(t);
-        return [t, ...r.scales.map((_, j) => pct(r.m3.byType[t][j]!)), g ? pct(g.oracle.accuracy) : '–', g?.oracle.meanTokens?.toFixed(1) ?? '–', pct(r.singleScale.byType[t][0]!), pct(r.trainingFree.pool.byType[t][r.scales.indexOf(1)]!)];
-      }),
+      ['mean tokens', 'best fixed scale (expected accuracy)', 'soft oracle', "paper's oracle"],
+      TARGETS.map((t) => {
+        const soft = all.softOracle.find((x) => x.target === t)!;
+        return [String(t), pct(pointOf(all, 'fixed', t).accuracy), pct(soft.accuracy), '–'];
+      }).concat([
+        [
+          'paper oracle tokens',
+          '',
+          '',
+          r.paperOracle.map((p, k) => `model ${k + 1}: ${pct(p.accuracy)} at ${p.meanTokens.toFixed(1)}`).join('; '),
+        ],
+      ]),
     ),
+  );
+  out.push('');
+  const paper = r.paperOracle[0]!;
+  const softAtPaper = all.curves['soft-oracle'].filter((p) => p.meanTokens <= paper.meanTokens + 1e-9).reduce((b, p) => Math.max(b, p.accuracy), 0);
+  out.push(
+    `The paper's oracle (a sample counts if one model gets it right at any scale; tokens of the smallest such scale) reaches ${pct(paper.accuracy)} at ${paper.meanTokens.toFixed(1)} mean tokens for model 1. ` +
+      `The soft oracle — the best per-sample scale choice when each sample's correctness at a scale is its mean over the ${K} seeds — reaches ${pct(softAtPaper)} within the same mean tokens. ` +
+      `The difference, ${pts(paper.accuracy - softAtPaper)} points, is chance (a model right by luck at one scale, mostly on yes/no questions); only the soft oracle's gain over the best fixed scale is structure a predictor could find. ` +
+      `More tokens hurt model 1 on ${pct(r.oracle.moreTokensHurt.share)} of the samples.`,
   );
   out.push('');
 
-  out.push('## The oracle (M3 model, test)');
+  out.push('## Policies at equal mean tokens (test)');
   out.push('');
-  out.push('![oracle scale per question type](oracle-scales.svg)');
+  out.push('![policies](policies.svg)');
   out.push('');
-  const o = r.oracle;
-  out.push(`Options: unanswered samples charged ${o.options.unanswered} scale, missing scales: ${o.options.missing}.`);
+  out.push(`All ${all.rows} test questions. Gap closed = (policy − best fixed) / (soft oracle − best fixed) at the same budget; curve policies (threshold, cascade) take their best point within the budget.`);
   out.push('');
+  out.push(policyTable(all));
+  out.push('');
+  out.push(`### Dense subsets only (4×4 and 6×6 grids, ${r.policies.dense.rows} questions)`);
+  out.push('');
+  out.push('![policies on dense images](policies-dense.svg)');
+  out.push('');
+  out.push(policyTable(r.policies.dense));
+  out.push('');
+  const kept = fullAccuracyKept(all);
+  out.push(
+    kept === null
+      ? 'No policy reaches the expected accuracy of all 576 tokens.'
+      : `The expected accuracy of all 576 tokens (${pct(all.fixed[all.fixed.length - 1]!)}) is reached with **${kept.meanTokens.toFixed(1)} mean tokens (${((100 * kept.meanTokens) / 576).toFixed(1)}% of 576)** by the ${POLICY_LABELS[kept.policy]} (${pct(kept.accuracy)}).`,
+  );
+  out.push('');
+
+  out.push('## Calibration (test, against the K models\' outcomes)');
+  out.push('');
+  const cal = r.predictor.calibration;
   out.push(
     table(
-      ['', 'mean tokens', 'accuracy', 'share of samples whose oracle scale this is'],
+      ['probabilities', 'ECE (15 bins)', 'Brier', 'cells'],
       [
-        ...o.scales.map((s) => [`${s.scale} tokens`, s.meanTokens.toFixed(0), pct(s.accuracy), pct(o.oracleScales.find((x) => x.scale === s.scale)?.share ?? 0)]),
-        ['**oracle**', (o.oracle.meanTokens ?? NaN).toFixed(1), `**${pct(o.oracle.accuracy)}**`, `none: ${pct(o.oracleScales.find((x) => x.scale === null)?.share ?? 0)}`],
+        ['learned predictor (image + question)', cal.predictor.ece.toFixed(3), cal.predictor.brier.toFixed(3), String(cal.predictor.cells)],
+        ['predictor from the question alone', cal.questionOnly.ece.toFixed(3), cal.questionOnly.brier.toFixed(3), String(cal.questionOnly.cells)],
+        ['per-question-type table (validation means)', cal.typeTable.ece.toFixed(3), cal.typeTable.brier.toFixed(3), String(cal.typeTable.cells)],
       ],
     ),
   );
   out.push('');
-  out.push(`Best fixed scale: ${o.bestFixed.scale} tokens (${pct(o.bestFixed.accuracy)}). More tokens hurt on ${pct(o.moreTokensHurt.share)} of the samples (right at some scale, wrong at a larger one).`);
-  const gain = oracleGainByType(r);
-  out.push(
-    `Where the oracle's gain comes from — samples some scale answers but ${o.bestFixed.scale} tokens does not: ${gain.map((g) => `${g.type} ${g.samples} (${pct(g.share)})`).join(', ')}. ` +
-      'Yes/no questions (exist, same) are right by chance half the time at each scale, and the oracle counts a sample as answered if any of five scales is right, so much of its gain is luck that no predictor can foresee.',
-  );
+  out.push('A constant base-rate predictor can have a small ECE; the Brier score and the policies above show whether the probabilities also separate samples. Reliability of the learned predictor (predicted → observed): ' + cal.predictor.bins.filter((b) => b.count >= 20).map((b) => `${b.meanPredicted.toFixed(2)}→${b.meanObserved.toFixed(2)} (${b.count})`).join(', ') + '.');
   out.push('');
 
-  out.push('## The scale predictor (trained on validation, tested on test)');
+  out.push('## Goals, checked');
   out.push('');
-  const at = predictorAtFixedScales(r);
-  const thresholdAt = new Map(r.predictor.evaluation.fixed.map((f) => [f.scale, f.threshold]));
-  out.push(
-    table(
-      ['mean tokens', 'fixed scale', 'best fixed within the tokens', 'predictor, budgeted', 'gap closed', 'predictor, threshold τ (tokens)', 'ablation: question only, budgeted (gap closed)'],
-      at.map((a) => {
-        const th = thresholdAt.get(a.scale);
-        const gap = (g: number | null) => (g === null ? '–' : `${Math.round(100 * g)}%`);
-        return [
-          String(a.scale),
-          pct(a.fixed),
-          pct(a.bestFixed),
-          `${pct(a.budgeted)} (${a.meanTokens.toFixed(1)})`,
-          gap(a.gapClosed),
-          th ? `${pct(th.accuracy)} (${th.meanTokens.toFixed(1)}, τ=${th.tau.toFixed(2)})` : '–',
-          `${pct(a.questionOnly)} (${gap(a.questionGap)})`,
-        ];
-      }),
-    ),
-  );
+  out.push(table(['goal', 'met', 'measured'], checkGoals(r).map((g) => [g.claim, g.met ? 'yes' : '**no**', g.measured])));
   out.push('');
-  const kept = fullAccuracyKept(r);
-  out.push(
-    kept === null
-      ? 'No predictor point reaches the accuracy of all 576 tokens.'
-      : `The accuracy of all 576 tokens (${pct(o.scales.find((s) => s.scale === 576)!.accuracy)}) is kept with **${kept.meanTokens.toFixed(1)} mean tokens (${((100 * kept.meanTokens) / 576).toFixed(1)}% of 576)**: ${pct(kept.accuracy)} by the ${kept.policy} policy.`,
-  );
-  out.push('Gap closed = (predictor − best fixed scale within the same mean tokens) / (oracle − that fixed scale). The oracle needs the answers; the predictor sees only the 1- and 9-token levels and the question.');
-  out.push('');
-
-  out.push("## The issue's claims, checked");
-  out.push('');
-  out.push(table(['claim', 'met', 'measured'], checkGoals(r).map((g) => [g.claim, g.met ? 'yes' : '**no**', g.measured])));
+  out.push(`Baselines for "beats every baseline": ${BASELINES.map((b) => POLICY_LABELS[b]).join(', ')}.`);
   out.push('');
   out.push('## Reproducing');
   out.push('');
-  out.push(`\`npm run study${c.size === 'quick' ? ' -- --quick' : ''}\` (seed ${c.seed}); two runs give the same numbers. Stage times (s): ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
-  out.push('Files: `results.json` (every number above), `records-test.jsonl` (the M3 per-sample results, for `matryoshka-oracle analyze --group-by type`), `predictor.json` (for `loadPredictor`).');
+  out.push(
+    `\`npm run study${c.size === 'quick' ? ' -- --quick' : ''}\` (seed ${c.seed}); two runs give the same numbers. Stage times (s): ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v}`).join(', ')} — ${(totalSeconds(r) / 60).toFixed(1)} min in all, on 2 cores shared with other jobs.`,
+  );
+  out.push(
+    'Files: `results.json` (every number above; `policies` holds `{ policy, meanTokens, accuracy, gapClosed }` per policy at 9/36/144 mean tokens, with `softOracle`, `paperOracle`, `fixed` and `calibration`), `records-test.jsonl` (model 1\'s per-sample results, for `matryoshka-oracle analyze --group-by subset`), `predictor.json` (for `loadPredictor`).',
+  );
   out.push('');
   return out.join('\n');
 }
