@@ -37,17 +37,17 @@ async function measureFolder(info: VlmFolderInfo, args: BenchArgs, videoImages: 
   const vlm = withMatryoshka(model, processor, { tokenizer });
   const points: PointResult[] = [];
   try {
-    const plans: [number, (number | 'full')[]][] = [[1, [...args.counts]]];
-    if (videoImages > 0) plans.push([videoImages, [...args.videoCounts]]);
+    const plans: [number, (number | 'full')[], number][] = [[1, [...args.counts], args.runs]];
+    if (videoImages > 0) plans.push([videoImages, [...args.videoCounts], args.videoRuns]);
     // One unmeasured run: the first session runs allocate ONNX Runtime's arenas.
     await measureRun(vlm, prompt(1), [testImage(640, 480)], 1, 2);
-    for (const [images, counts] of plans) {
+    for (const [images, counts, runs] of plans) {
       const pictures = Array.from({ length: images }, (_, i) => testImage(640, 480, i));
       const text = prompt(images);
       counts.sort((a, b) => tokenCount(a, info.grid) - tokenCount(b, info.grid));
       for (const count of counts) {
         const samples = [];
-        for (let r = 0; r < args.runs; r++) samples.push(await measureRun(vlm, text, pictures, count === 'full' ? null : count, args.newTokens));
+        for (let r = 0; r < runs; r++) samples.push(await measureRun(vlm, text, pictures, count === 'full' ? null : count, args.newTokens));
         const p = summarise(samples, images, count, info.kvBytesPerToken);
         points.push(p);
         log(`  ${images} image(s) × ${count}: ${p.visualTokens} visual tokens, prompt ${p.promptTokens}, vision ${p.encodeMs.toFixed(0)} ms, pool ${p.poolMs.toFixed(2)} ms, prefill ${p.prefillMs.toFixed(0)} ms, decode ${p.decodeMsPerToken.toFixed(1)} ms/token, TTFT ${p.ttftMs.toFixed(0)} ms`);
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   }
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, onnxruntime-node CPU (transformers.js defaults)`;
-  const header = `## @matryoshka/transformers cost benchmark\n\n${new Date().toISOString()} · ${machine} · medians of ${args.runs} run(s) after one warm-up · ${args.newTokens} new tokens per run · random weights, real shapes, fp32`;
+  const header = `## @matryoshka/transformers cost benchmark\n\n${new Date().toISOString()} · ${machine} · medians of ${args.runs} run(s) (video: ${args.videoRuns}) after one warm-up · ${args.newTokens} new tokens per run · random weights, real shapes, fp32`;
   const table = markdown(shapes, header);
   process.stdout.write(`${table}\n`);
   await mkdir(args.outDir, { recursive: true });

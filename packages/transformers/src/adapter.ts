@@ -1,4 +1,5 @@
-import { DEFAULT_SCALES, ErrorCode, MatryoshkaError, describe, oneOf, POOLING_MODES, type Backend, type PoolingMode } from '@matryoshka/core';
+import { DEFAULT_SCALES, ErrorCode, MatryoshkaError, POOLING_MODES, type Backend, type PoolingMode } from '@matryoshka/core';
+import { describe, oneOf } from '@matryoshka/core/backend';
 import { resolveBackend, type BackendOption } from './backend.js';
 import { featureFrames, featureTensor, imagePyramids, poolFrames } from './features.js';
 import { assertSupportedFamily, familyLayout, type FamilyLayout, type SupportedModelType } from './families.js';

@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, describe, getBackend, type Backend } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, getBackend, type Backend } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 // Registers the `cpu` backend (WebAssembly SIMD kernels; runs in Node and browsers).
 import '@matryoshka/pooling';
 

@@ -1,16 +1,5 @@
-import {
-  ErrorCode,
-  MatryoshkaError,
-  createTokenPyramid,
-  fromFloat16,
-  toFloat16,
-  tokenGrid,
-  type Backend,
-  type PoolingMode,
-  type PyramidLevel,
-  type TokenGrid,
-  type TokenPyramid,
-} from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, fromFloat16, toFloat16, tokenGrid, type Backend, type PoolingMode, type PyramidLevel, type TokenGrid, type TokenPyramid } from '@matryoshka/core';
+import { createTokenPyramid } from '@matryoshka/core/backend';
 import type { FeatureGrid } from './grid.js';
 import type { TensorLike } from './internals.js';
 import type { PlannedCount } from './tokens.js';

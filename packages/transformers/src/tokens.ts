@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, describe, isMatryoshkaError, planLevels, type PoolingMode, type TokenPyramid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, isMatryoshkaError, planLevels, type PoolingMode, type TokenPyramid } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import type { FeatureGrid } from './grid.js';
 
 /** Tokens for one image: a requested count (planned by the pooling mode), or `null` for all of them. */

@@ -84,6 +84,7 @@ describe('browser bundle', () => {
       // The peer stays external, as in an app that installs it; workspace packages are bundled from source.
       external: ['@huggingface/transformers'],
       alias: {
+        '@matryoshka/core/backend': fileURLToPath(new URL('../../core/src/backend-kit/index.ts', import.meta.url)),
         '@matryoshka/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)),
         '@matryoshka/pooling': fileURLToPath(new URL('../../pooling/src/index.ts', import.meta.url)),
       },

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/backend';
 import { TOKENIZER_SIZE } from './tokenizer.js';
 
 export type VlmFamily = 'llava' | 'llava_onevision';

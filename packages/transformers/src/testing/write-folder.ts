@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, argumentError, describe, oneOf, optionsObject } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, oneOf, optionsObject } from '@matryoshka/core/backend';
 import { generationConfig, modelConfig, preprocessorConfig, processorConfig } from './configs.js';
 import { buildDecoderGraph, buildEmbedGraph } from './decoder-graph.js';
 import { elementCount, type GraphBuilder } from './onnx-graph.js';
