@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 // Tests import workspace packages from source, so `npm test` needs no build first
 // and a failing assertion points at TypeScript, not at dist/.
 export const sourceAliases = {
+  '@matryoshka/core/backend': fileURLToPath(new URL('./packages/core/src/backend-kit/index.ts', import.meta.url)),
   '@matryoshka/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
   '@matryoshka/pooling': fileURLToPath(new URL('./packages/pooling/src/index.ts', import.meta.url)),
   '@matryoshka/backend-webgpu': fileURLToPath(new URL('./packages/backend-webgpu/src/index.ts', import.meta.url)),

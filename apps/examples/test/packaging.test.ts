@@ -33,8 +33,9 @@ describe('the published packages', () => {
       `import { createRequire } from 'node:module';
        import * as esmCore from '@matryoshka/core';
        const cjsCore = createRequire(import.meta.url)('@matryoshka/core');
-       if (cjsCore.registerBackend === esmCore.registerBackend) throw new Error('expected two copies');
-       cjsCore.registerBackend({ name: 'from-cjs', priority: 0, create: () => ({ name: 'from-cjs', disposed: false, buildPyramid: async () => null, dispose() {}, [Symbol.dispose]() {} }) });
+       const cjsKit = createRequire(import.meta.url)('@matryoshka/core/backend');
+       if (cjsCore.getBackend === esmCore.getBackend) throw new Error('expected two copies');
+       cjsKit.registerBackend({ name: 'from-cjs', priority: 0, create: () => ({ name: 'from-cjs', contractVersion: cjsCore.BACKEND_CONTRACT_VERSION, disposed: false, buildPyramid: async () => null, run: async () => null, dispose() {}, [Symbol.dispose]() {} }) });
        const b = await esmCore.getBackend('from-cjs');
        let caught;
        try { cjsCore.tokenGrid(new Float32Array(1), { rows: 2, cols: 1, channels: 1 }); } catch (e) { caught = e; }

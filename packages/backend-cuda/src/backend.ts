@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, registerBackend, type Backend, type PoolingOpName } from '@matryoshka/core';
+import { BACKEND_CONTRACT_VERSION, ErrorCode, argumentError, type Backend, type PoolingOpName } from '@matryoshka/core';
+import { describe, registerBackend } from '@matryoshka/core/backend';
 import type { CudaDriver, Handle } from './driver/api.js';
 import { DEFAULT_CUDA_LIBRARY, loadKoffiDriver } from './driver/koffi-driver.js';
 import { openRuntime, unavailable } from './device/open.js';
@@ -21,7 +22,7 @@ export interface CudaBackendOptions {
   driver?: CudaDriver;
 }
 
-export interface CudaBackend extends Backend<HalfGrid | CudaGridInput, CudaPyramid> {
+export interface CudaBackend extends Backend<HalfGrid | CudaGridInput, CudaPyramid, CudaGrid> {
   readonly device: CudaDeviceInfo;
   /** Where the driver was loaded from. */
   readonly library: string;
@@ -32,7 +33,7 @@ export interface CudaBackend extends Backend<HalfGrid | CudaGridInput, CudaPyram
   readonly stream: Handle;
   buildPyramid(input: CudaInput, options?: CudaPyramidOptions): Promise<CudaPyramid>;
   /** One of the CPU reference's ops (`'avgPool2d'`, `'bilinearResize'`, …) with the same options. */
-  run(op: PoolingOpName, input: CudaInput, options: CudaOpOptions): Promise<CudaGrid>;
+  run(op: PoolingOpName, input: CudaInput, options?: CudaOpOptions): Promise<CudaGrid>;
   /** Resolves when every queued launch and copy has finished. */
   synchronize(): Promise<void>;
   /** Device buffers handed out and not yet freed (for leak checks). */
@@ -41,6 +42,12 @@ export interface CudaBackend extends Backend<HalfGrid | CudaGridInput, CudaPyram
   readonly cachedBytes: number;
   /** Returns the reuse cache to the driver. */
   trim(): void;
+}
+
+declare module '@matryoshka/core' {
+  interface BackendMap {
+    cuda: CudaBackend;
+  }
 }
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
@@ -67,6 +74,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
   const dispose = () => runtime.dispose();
   return {
     name: 'cuda',
+    contractVersion: BACKEND_CONTRACT_VERSION,
     device: runtime.info,
     library: driver.source,
     stream: runtime.stream,

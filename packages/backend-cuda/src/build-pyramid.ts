@@ -1,4 +1,5 @@
-import { oneOf, optionsObject, planLevels, scheduleLevels, type NonFinitePolicy, type PyramidOptions } from '@matryoshka/core';
+import type { PyramidOptions } from '@matryoshka/core';
+import { lowerPyramid, type PassSource } from '@matryoshka/core/backend';
 import type { DevicePointer } from './driver/api.js';
 import type { DeviceBuffer } from './device/memory.js';
 import type { CudaRuntime } from './device/runtime.js';
@@ -7,8 +8,8 @@ import { resolveInput, type CudaInput } from './input.js';
 import { packPyramidArgs } from './kernels/args.js';
 import { DTYPES, elementBytes, kernelName, type CudaDType } from './kernels/names.js';
 import { enqueueWindow, tableWindows, type WindowLaunch } from './launch/enqueue.js';
-import { planPyramid, unitWindows, type PyramidOp, type Source } from './launch/pyramid-plan.js';
-import { WindowTable } from './launch/window-table.js';
+import { planPyramid, type PyramidOp } from './launch/pyramid-plan.js';
+import { WindowTable } from '@matryoshka/core/backend';
 
 export interface CudaPyramidOptions extends PyramidOptions {
   /** Element type of the levels in device memory. Default: the input's (`float32` for a TokenGrid). */
@@ -16,25 +17,17 @@ export interface CudaPyramidOptions extends PyramidOptions {
 }
 
 /**
- * Builds a pyramid on the device: every argument is checked first, then the launches of
- * `planPyramid` are queued on the backend's stream (usually one fused launch) and the levels
- * stay in device memory until read.
+ * Builds a pyramid on the device: every argument is checked first (core's `lowerPyramid`), then
+ * the launches of `planPyramid` are queued on the backend's stream (usually one fused launch)
+ * and the levels stay in device memory until read.
  */
 export function buildCudaPyramid(runtime: CudaRuntime, input: CudaInput, options: CudaPyramidOptions | undefined, fuse: boolean): CudaPyramid {
   // Validation: nothing is allocated or launched until all of it passed.
   runtime.check();
   const src = resolveInput(runtime, input);
-  const o = optionsObject(options, 'options');
-  const nonFinite: NonFinitePolicy = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
-  const outType: CudaDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
-  const shape = src.shape;
-  const plans = planLevels(shape, options);
-  const schedule = scheduleLevels(shape, plans);
-  const ops = planPyramid(shape, plans, schedule, {
-    maxSharedBytes: runtime.info.maxSharedBytes,
-    fuse,
-    identityCopy: src.dtype === outType && nonFinite === 'propagate',
-  });
+  const lowered = lowerPyramid(src.shape, options, { inputType: src.dtype, outputTypes: DTYPES });
+  const { shape, plans, outputType: outType } = lowered;
+  const ops = planPyramid(lowered, { maxSharedBytes: runtime.info.maxSharedBytes, fuse });
 
   const { memory } = runtime;
   const owned: DeviceBuffer[] = [];
@@ -55,21 +48,18 @@ export function buildCudaPyramid(runtime: CudaRuntime, input: CudaInput, options
       const flag = alloc(4, 'non-finite flag', owned);
       runtime.driver.memsetD32(flag.pointer, 0, 1, runtime.stream);
       const inPointer = src.kind === 'device' ? src.pointer : track(runtime.upload(src.data, 'input'), scratch).pointer;
+      const pointerOf = (source: PassSource): DevicePointer => (source === 'input' ? inPointer : levels[source.level]!.pointer);
 
-      const frames = unitWindows(shape.frames);
-      const windowOf = (op: Extract<PyramidOp, { kind: 'window' }>): WindowLaunch => {
-        const fromInput = op.source === 'input';
-        return {
-          src: pointerOf(op.source, inPointer, levels),
-          srcType: fromInput ? src.dtype : outType,
-          dst: levels[op.level]!.pointer,
-          dstType: outType,
-          input: { frames: shape.frames, ...op.sourceShape },
-          channels: C,
-          windows: { frames, ...op.windows },
-          reduce: 'average',
-        };
-      };
+      const windowOf = (op: Extract<PyramidOp, { kind: 'window' }>): WindowLaunch => ({
+        src: pointerOf(op.source),
+        srcType: op.source === 'input' ? src.dtype : outType,
+        dst: levels[op.level]!.pointer,
+        dstType: outType,
+        input: { frames: shape.frames, ...op.sourceShape },
+        channels: C,
+        windows: { frames: lowered.frames, ...op.windows },
+        reduce: 'average',
+      });
       const table = new WindowTable();
       const offsets = ops.map((op) => (op.kind === 'window' ? tableWindows(table, windowOf(op).windows) : null));
       const tablePointer = table.empty ? 0n : track(runtime.upload(table.toArray(), 'window table'), scratch).pointer;
@@ -91,12 +81,12 @@ export function buildCudaPyramid(runtime: CudaRuntime, input: CudaInput, options
           enqueueWindow(runtime, windowOf(op), tablePointer, offsets[i]!, flag.pointer);
         } else {
           const level = levels[op.level]!;
-          runtime.driver.memcpyDtoD(level.pointer, pointerOf(op.source, inPointer, levels), level.byteLength, runtime.stream);
+          runtime.driver.memcpyDtoD(level.pointer, pointerOf(op.source), level.byteLength, runtime.stream);
         }
       });
       // Safe before the launches ran: blocks are only reused by work queued after them.
       for (const b of scratch.splice(0)) memory.free(b);
-      return createCudaPyramid(runtime, levels, owned.slice(0, levels.length), flag, { mode: plans[0]!.mode, nonFinite });
+      return createCudaPyramid(runtime, levels, owned.slice(0, levels.length), flag, lowered);
     } catch (error) {
       releaseAll(runtime, [...owned, ...scratch]);
       throw error;
@@ -118,8 +108,4 @@ export function releaseAll(runtime: CudaRuntime, buffers: readonly DeviceBuffer[
 function track(buffer: DeviceBuffer, into: DeviceBuffer[]): DeviceBuffer {
   into.push(buffer);
   return buffer;
-}
-
-function pointerOf(source: Source, input: DevicePointer, levels: readonly CudaLevel[]): DevicePointer {
-  return source === 'input' ? input : levels[source.level]!.pointer;
 }

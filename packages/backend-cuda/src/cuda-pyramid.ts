@@ -1,15 +1,5 @@
-import {
-  ErrorCode,
-  MatryoshkaError,
-  createTokenPyramid,
-  disposedError,
-  findLevel,
-  type LevelInfo,
-  type NonFinitePolicy,
-  type PoolingMode,
-  type Pyramid,
-  type TokenPyramid,
-} from '@matryoshka/core';
+import type { LevelInfo, NonFinitePolicy, PoolingMode } from '@matryoshka/core';
+import { createDevicePyramid, type DevicePyramid } from '@matryoshka/core/backend';
 import type { DevicePointer } from './driver/api.js';
 import type { DeviceBuffer } from './device/memory.js';
 import type { CudaRuntime } from './device/runtime.js';
@@ -27,15 +17,10 @@ export interface CudaLevel extends LevelInfo {
   readonly byteLength: number;
 }
 
-export interface CudaPyramid extends Pyramid<CudaLevel> {
-  /** True once NaN/±Infinity was read from the input (checked on the GPU). */
-  hasNonFinite(): Promise<boolean>;
-}
+/** `read({ tokens })` copies back only those levels; `hasNonFinite()` reads the GPU's flag. */
+export interface CudaPyramid extends DevicePyramid<CudaLevel> {}
 
-export const nonFiniteMessage = (what: string) =>
-  `input.data: holds NaN or ±Infinity where the ${what} reads it; pass { nonFinite: 'propagate' } to get the GPU's values anyway`;
-
-/** Owns the level buffers and the non-finite flag of one pyramid. */
+/** Owns the level buffers and the non-finite flag of one pyramid (core's device pyramid over this runtime). */
 export function createCudaPyramid(
   runtime: CudaRuntime,
   levels: readonly CudaLevel[],
@@ -43,45 +28,19 @@ export function createCudaPyramid(
   flag: DeviceBuffer,
   info: { mode: PoolingMode; nonFinite: NonFinitePolicy },
 ): CudaPyramid {
-  let disposed = false;
-  const frozen = Object.freeze([...levels]);
-  const alive = () => {
-    if (disposed) throw disposedError('This cuda pyramid');
-    runtime.check();
-  };
-  const dispose = () => {
-    if (disposed) return;
-    disposed = true;
-    if (runtime.isDisposed) return; // the backend freed everything already
-    runtime.within(() => {
-      for (const b of buffers) runtime.memory.free(b);
-      runtime.memory.free(flag);
-    });
-  };
-  return Object.freeze({
+  return createDevicePyramid({
     backend: 'cuda',
     mode: info.mode,
-    levels: frozen,
-    // A disposed pyramid's memory is freed (and may be reused): never hand out its pointer.
-    at: (tokens: number) => {
-      if (disposed) throw disposedError('This cuda pyramid');
-      return findLevel(frozen, tokens);
+    nonFinite: info.nonFinite,
+    levels,
+    check: () => runtime.check(),
+    read: (chosen) => readBack(runtime, chosen.map((l) => ({ pointer: l.pointer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels })), flag),
+    free: () => {
+      if (runtime.isDisposed) return; // the backend freed everything already
+      runtime.within(() => {
+        for (const b of buffers) runtime.memory.free(b);
+        runtime.memory.free(flag);
+      });
     },
-    async read(): Promise<TokenPyramid> {
-      alive();
-      const items = frozen.map((l) => ({ pointer: l.pointer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels }));
-      const { data, nonFinite } = await readBack(runtime, items, flag);
-      if (nonFinite && info.nonFinite === 'reject') {
-        throw new MatryoshkaError(ErrorCode.NonFiniteValue, nonFiniteMessage('pooling'), { argument: 'input.data' });
-      }
-      const cpu = frozen.map((l, i) => Object.freeze({ data: data[i]!, frames: l.frames, rows: l.rows, cols: l.cols, channels: l.channels, plan: l.plan }));
-      return createTokenPyramid(cpu, { backend: 'cuda', mode: info.mode });
-    },
-    async hasNonFinite(): Promise<boolean> {
-      alive();
-      return (await readBack(runtime, [], flag)).nonFinite;
-    },
-    dispose,
-    [Symbol.dispose]: dispose,
   });
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, assertTokenGrid, describe, gridShape, oneOf, type GridShape, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError, assertTokenGrid, gridShape, type GridShape, type TokenGrid } from '@matryoshka/core';
+import { describe, oneOf } from '@matryoshka/core/backend';
 import { CudaError, type DevicePointer } from './driver/api.js';
 import type { CudaRuntime } from './device/runtime.js';
 import { elementBytes, type CudaDType } from './kernels/names.js';

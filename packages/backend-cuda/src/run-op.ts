@@ -1,23 +1,13 @@
-import {
-  ErrorCode,
-  MatryoshkaError,
-  disposedError,
-  oneOf,
-  optionsObject,
-  planOp,
-  type NonFinitePolicy,
-  type PoolingOpName,
-  type TokenGrid,
-} from '@matryoshka/core';
+import type { NonFinitePolicy, OpResult, PoolingOpName } from '@matryoshka/core';
+import { createDeviceResult, lowerOp } from '@matryoshka/core/backend';
 import type { DevicePointer } from './driver/api.js';
 import type { DeviceBuffer } from './device/memory.js';
 import type { CudaRuntime } from './device/runtime.js';
 import { releaseAll } from './build-pyramid.js';
-import { nonFiniteMessage } from './cuda-pyramid.js';
 import { resolveInput, type CudaInput } from './input.js';
 import { DTYPES, elementBytes, type CudaDType } from './kernels/names.js';
 import { enqueueWindow, tableWindows, type WindowLaunch } from './launch/enqueue.js';
-import { WindowTable } from './launch/window-table.js';
+import { WindowTable } from '@matryoshka/core/backend';
 import { readBack } from './readback.js';
 
 export interface CudaOpOptions {
@@ -27,27 +17,17 @@ export interface CudaOpOptions {
 }
 
 /** The result of one op: a grid in device memory (row-major, from `pointer`), owned until `dispose()`. */
-export interface CudaGrid {
-  readonly frames: number;
-  readonly rows: number;
-  readonly cols: number;
-  readonly channels: number;
+export interface CudaGrid extends OpResult {
   readonly pointer: DevicePointer;
   readonly dtype: CudaDType;
   readonly byteLength: number;
-  read(): Promise<TokenGrid>;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 
 /** Runs one of the CPU reference's ops on the device, with the same options and the same errors. */
 export function runCudaOp(runtime: CudaRuntime, op: PoolingOpName, input: CudaInput, options: CudaOpOptions | undefined): CudaGrid {
   runtime.check();
   const src = resolveInput(runtime, input);
-  const o = optionsObject(options, 'options');
-  const nonFinite = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
-  const outType: CudaDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
-  const plan = planOp(src.shape, op, options);
+  const { plan, nonFinite, outputType: outType } = lowerOp(src.shape, op, options, { inputType: src.dtype, outputTypes: DTYPES });
 
   const C = src.shape.channels;
   const count = plan.frames * plan.rows * plan.cols * C;
@@ -92,32 +72,22 @@ export function runCudaOp(runtime: CudaRuntime, op: PoolingOpName, input: CudaIn
     }
   });
 
-  let disposed = false;
-  const dispose = () => {
-    if (disposed) return;
-    disposed = true;
-    if (runtime.isDisposed) return;
-    runtime.within(() => {
-      runtime.memory.free(out);
-      runtime.memory.free(flag);
-    });
-  };
-  return Object.freeze({
-    frames: plan.frames,
-    rows: plan.rows,
-    cols: plan.cols,
-    channels: C,
-    pointer: out.pointer,
-    dtype: outType,
-    byteLength,
-    async read(): Promise<TokenGrid> {
-      if (disposed) throw disposedError(`This cuda ${op} result`);
-      runtime.check();
-      const { data, nonFinite: bad } = await readBack(runtime, [{ pointer: out.pointer, dtype: outType, count }], flag);
-      if (bad && nonFinite === 'reject') throw new MatryoshkaError(ErrorCode.NonFiniteValue, nonFiniteMessage('op'), { argument: 'input.data' });
-      return Object.freeze({ data: data[0]!, frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: C });
+  return createDeviceResult(
+    {
+      backend: 'cuda',
+      op,
+      shape: { frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: C },
+      nonFinite,
+      check: () => runtime.check(),
+      read: () => readBack(runtime, [{ pointer: out.pointer, dtype: outType, count }], flag),
+      free: () => {
+        if (runtime.isDisposed) return;
+        runtime.within(() => {
+          runtime.memory.free(out);
+          runtime.memory.free(flag);
+        });
+      },
     },
-    dispose,
-    [Symbol.dispose]: dispose,
-  });
+    { pointer: out.pointer, dtype: outType, byteLength },
+  );
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenGrid } from '@matryoshka/core';
-import { createCudaBackend, PTX_KERNELS } from '../src/index.js';
+import { createCudaBackend } from '../src/index.js';
+import { PTX_KERNELS } from '../src/kernels/ptx.js';
 import { fakeLibcuda } from './host/fake-libcuda.js';
 import { seeded } from './parity/data.js';
 

@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planLevels, scheduleLevels } from '@matryoshka/core';
-import { fromBfloat16, fromFloat16, fusedGeometry, planPyramid, toBfloat16, toFloat16 } from '../src/index.js';
+import { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from '@matryoshka/core';
+import { lowerPyramid } from '@matryoshka/core/backend';
+import { fusedGeometry } from '../src/launch/geometry.js';
+import { planPyramid } from '../src/launch/pyramid-plan.js';
 import { PYRAMID_ARGS_BYTES, WINDOW_ARGS_BYTES, packPyramidArgs, packWindowArgs } from '../src/kernels/args.js';
 
 // Pure host-side arithmetic: launch plans, geometry, argument layouts, half conversions.
 const plan = (rows: number, cols: number, channels: number, frames: number, scales: number[], mode: 'm3' | 'ceil' | 'adaptive' = 'm3', fuse = true) => {
   const shape = { rows, cols, channels, frames };
-  const plans = planLevels(shape, { scales, mode });
-  return planPyramid(shape, plans, scheduleLevels(shape, plans), { maxSharedBytes: 48 * 1024, fuse, identityCopy: false });
+  const lowered = lowerPyramid(shape, { scales, mode }, { inputType: 'float32', outputTypes: ['float32'] });
+  return planPyramid(lowered, { maxSharedBytes: 48 * 1024, fuse });
 };
 
 describe('planPyramid', () => {

@@ -1,9 +1,12 @@
 import {
+  ErrorCode,
+  MatryoshkaError,
   oneOf,
   optionsObject,
   planLevels,
   scheduleLevels,
   type AxisWindow,
+  type LevelPlan,
   type NonFinitePolicy,
   type PoolStep,
   type PyramidOptions,
@@ -63,10 +66,19 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
   );
 
   function encodeAndSubmit(): WebGpuPyramid {
-    const inBuffer = src.kind === 'gpu' ? src.buffer : own(res.upload('input', src.grid.data, BufferUsage.STORAGE | BufferUsage.COPY_SRC));
-    const inOffset = src.kind === 'gpu' ? src.byteOffset : 0;
     const C = shape.channels;
     const frameWindows = unit(shape.frames);
+    // The input in one buffer, or — a CPU grid above the device's maxBufferSize — in groups of
+    // whole frames, each pooled into its frames' part of the levels (frames never mix).
+    const groups: InputGroup[] =
+      src.kind === 'gpu'
+        ? [{ f0: 0, frames: shape.frames, buffer: src.buffer, byteOffset: src.byteOffset }]
+        : frameGroups(res, shape, plans, outType).map(([f0, frames]) => {
+            const floats = shape.rows * shape.cols * C;
+            const label = frames === shape.frames ? 'input' : `input frames ${f0}–${f0 + frames - 1}`;
+            const buffer = own(res.upload(label, src.grid.data.subarray(f0 * floats, (f0 + frames) * floats), BufferUsage.STORAGE | BufferUsage.COPY_SRC));
+            return { f0, frames, buffer, byteOffset: 0 };
+          });
     const levels: GpuLevel[] = plans.map((plan) => {
       const count = shape.frames * plan.rows * plan.cols * C;
       const byteLength = count * (outType === 'float32' ? 4 : 2);
@@ -77,17 +89,20 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     // Each step writes into the first level that asked for its kernel.
     const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
     const passes: PassSpec[] = [];
-    const fromInput = (windows: { rows: readonly AxisWindow[]; cols: readonly AxisWindow[] }, dst: GPUBuffer): PassSpec => ({
-      geometry: { channels: C, input: shape, windows: { frames: frameWindows, ...windows }, src: src.dtype, dst: outType },
-      reduce: 'average',
-      src: inBuffer,
-      srcByteOffset: inOffset,
-      dst,
-    });
+    const outBytes = outType === 'float32' ? 4 : 2;
+    const fromInput = (windows: { rows: readonly AxisWindow[]; cols: readonly AxisWindow[] }, dst: GPUBuffer): PassSpec[] =>
+      groups.map((g) => ({
+        geometry: { channels: C, input: { frames: g.frames, rows: shape.rows, cols: shape.cols }, windows: { frames: unit(g.frames), ...windows }, src: src.dtype, dst: outType },
+        reduce: 'average',
+        src: g.buffer,
+        srcByteOffset: g.byteOffset,
+        dst,
+        dstByteOffset: g.f0 * windows.rows.length * windows.cols.length * C * outBytes,
+      }));
     schedule.steps.forEach((step, s) => {
       const dst = levels[owner[s]!]!.buffer;
       if (step.source < 0) {
-        passes.push(fromInput(stepWindows(step), dst));
+        passes.push(...fromInput(stepWindows(step), dst));
       } else {
         const parent = levels[owner[step.source]!]!;
         passes.push({
@@ -99,32 +114,69 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
         });
       }
     });
-    const copies: Array<{ from: GPUBuffer; fromOffset: number; to: GpuLevel }> = [];
+    const copies: Array<{ from: GPUBuffer; fromOffset: number; to: GPUBuffer; toOffset: number; bytes: number }> = [];
+    const whole = (from: GPUBuffer, level: GpuLevel) => ({ from, fromOffset: 0, to: level.buffer, toOffset: 0, bytes: Math.ceil(level.byteLength / 4) * 4 });
     schedule.levels.forEach((source, i) => {
       const level = levels[i]!;
-      if (source.kind === 'separable') passes.push(fromInput(level.plan.windows, level.buffer));
-      else if (source.kind === 'step' && owner[source.step] !== i) copies.push({ from: levels[owner[source.step]!]!.buffer, fromOffset: 0, to: level });
+      if (source.kind === 'separable') passes.push(...fromInput(level.plan.windows, level.buffer));
+      else if (source.kind === 'step' && owner[source.step] !== i) copies.push(whole(levels[owner[source.step]!]!.buffer, level));
       else if (source.kind === 'identity') {
         // A plain copy where nothing needs checking on the GPU (CPU input is checked below);
         // otherwise a pass of unit windows, which converts the type and flags NaN/Infinity.
-        if (src.dtype === outType && (src.kind === 'cpu' || nonFinite === 'propagate')) copies.push({ from: inBuffer, fromOffset: inOffset, to: level });
-        else passes.push(fromInput({ rows: unit(shape.rows), cols: unit(shape.cols) }, level.buffer));
+        if (src.dtype === outType && (src.kind === 'cpu' || nonFinite === 'propagate')) {
+          const frameBytes = shape.rows * shape.cols * C * outBytes;
+          for (const g of groups) {
+            const bytes = g.frames === shape.frames ? Math.ceil(level.byteLength / 4) * 4 : g.frames * frameBytes;
+            copies.push({ from: g.buffer, fromOffset: g.byteOffset, to: level.buffer, toOffset: g.f0 * frameBytes, bytes });
+          }
+        } else passes.push(...fromInput({ rows: unit(shape.rows), cols: unit(shape.cols) }, level.buffer));
       }
     });
 
     const encoder = res.device.createCommandEncoder({ label: 'matryoshka pyramid' });
     const scratch = encodePasses(res, encoder, passes, flag);
-    for (const c of copies) encoder.copyBufferToBuffer(c.from, c.fromOffset, c.to.buffer, 0, Math.ceil(c.to.byteLength / 4) * 4);
+    for (const c of copies) encoder.copyBufferToBuffer(c.from, c.fromOffset, c.to, c.toOffset, c.bytes);
     res.device.queue.submit([encoder.finish()]);
     // Destroying after submit is safe: the queue keeps them until the submitted work is done.
     for (const b of scratch) res.destroy(b);
-    if (src.kind === 'cpu') res.destroy(inBuffer);
+    if (src.kind === 'cpu') for (const g of groups) res.destroy(g.buffer);
     if (src.kind === 'cpu' && nonFinite === 'reject' && schedule.levels.some((l) => l.kind === 'identity')) {
       // The identity level is a copy, which no kernel inspects: check it here, on the CPU copy.
       checkIdentity(src.grid.data, flag, res);
     }
     return createWebGpuPyramid(res, levels, flag, { mode: plans[0]!.mode, nonFinite, checkDevice });
   }
+}
+
+interface InputGroup {
+  readonly f0: number;
+  readonly frames: number;
+  readonly buffer: GPUBuffer;
+  readonly byteOffset: number;
+}
+
+/**
+ * `[firstFrame, frames]` groups of a CPU grid, each small enough for one buffer: one group when
+ * the whole grid fits. Size is then the only problem, so the grid is split by whole frames (each
+ * frame is pooled on its own); a single frame above the limit is LIMIT_EXCEEDED. Float16 levels
+ * pack two values per word, so groups start on frames whose outputs start on a whole word.
+ */
+function frameGroups(res: GpuResources, shape: { frames: number; rows: number; cols: number; channels: number }, plans: readonly LevelPlan[], outType: GpuDType): Array<[number, number]> {
+  const frameBytes = shape.rows * shape.cols * shape.channels * 4;
+  if (shape.frames * frameBytes <= res.maxBufferBytes) return [[0, shape.frames]];
+  let per = Math.floor(res.maxBufferBytes / frameBytes);
+  const oddLevel = outType === 'float16' && [shape.rows * shape.cols, ...plans.map((p) => p.rows * p.cols)].some((cells) => (cells * shape.channels) % 2 === 1);
+  if (oddLevel) per -= per % 2;
+  if (per < 1) {
+    throw new MatryoshkaError(
+      ErrorCode.LimitExceeded,
+      `input: one frame of ${shape.rows}×${shape.cols}×${shape.channels} float32 values is ${frameBytes} bytes, above this device's maxBufferSize (${res.maxBufferBytes})${oddLevel ? ' for float16 levels split in pairs of frames' : ''}; use a device with a higher limit or the cpu backend`,
+      { argument: 'input' },
+    );
+  }
+  const groups: Array<[number, number]> = [];
+  for (let f0 = 0; f0 < shape.frames; f0 += per) groups.push([f0, Math.min(per, shape.frames - f0)]);
+  return groups;
 }
 
 /** Windows of a block step: `m` source cells each, weighted by the input cells they stand for. */

@@ -26,7 +26,7 @@ export interface ReadResult {
 export async function readBack(res: GpuResources, items: readonly Readable[], flag: GPUBuffer): Promise<ReadResult> {
   const sizes = items.map((it) => Math.ceil((it.count * (it.dtype === 'float32' ? 4 : 2)) / 4) * 4);
   const total = sizes.reduce((a, b) => a + b, 0) + 4;
-  if (total > res.device.limits.maxBufferSize && items.length > 1) {
+  if (total > res.maxBufferBytes && items.length > 1) {
     // One staging buffer per half: each level alone fits (it was created on this device).
     const half = Math.ceil(items.length / 2);
     const [a, b] = [await readBack(res, items.slice(0, half), flag), await readBack(res, items.slice(half), flag)];

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MatryoshkaError,
-  createTokenPyramid,
   disposeBackends,
   getBackend,
   listBackends,
-  registerBackend,
   selectBackend,
   type Backend,
   type BackendRegistration,
   type TokenPyramid,
+  BACKEND_CONTRACT_VERSION,
 } from '../src/index.js';
+import { createTokenPyramid, registerBackend } from '../src/backend-kit/index.js';
 
 // A backend that works but is slow (a GPU backend on a software adapter) must not win a choice
 // without a name; asked for by name, it is served as usual.
@@ -26,7 +26,9 @@ function backend(name: string, software = false): Backend<never, TokenPyramid> &
     get disposed() {
       return disposed;
     },
+    contractVersion: BACKEND_CONTRACT_VERSION,
     buildPyramid: () => Promise.resolve(createTokenPyramid([], { backend: name, mode: 'm3' })),
+    run: () => Promise.reject(new Error('not used')),
     dispose,
     [Symbol.dispose]: dispose,
   };

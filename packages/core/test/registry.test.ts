@@ -2,16 +2,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ErrorCode,
   MatryoshkaError,
-  createTokenPyramid,
   disposeBackends,
   getBackend,
   listBackends,
-  registerBackend,
   selectBackend,
   type Backend,
   type BackendRegistration,
   type TokenPyramid,
+  BACKEND_CONTRACT_VERSION,
 } from '../src/index.js';
+import { createTokenPyramid, registerBackend } from '../src/backend-kit/index.js';
 import { expectMatryoshkaError } from '../../../testing/expect-error.js';
 
 /** A minimal backend for registry tests: counts how often it was created and disposed. */
@@ -23,7 +23,9 @@ function fakeBackend(name: string, created: { count: number }): Backend<never, T
     get disposed() {
       return disposed;
     },
+    contractVersion: BACKEND_CONTRACT_VERSION,
     buildPyramid: () => Promise.resolve(createTokenPyramid([], { backend: name, mode: 'm3' })),
+    run: () => Promise.reject(new Error('not used')),
     dispose: () => {
       disposed = true;
     },
@@ -111,16 +113,37 @@ describe('backend registry', () => {
   it('is shared by separate copies of the package, and so is the error class', async () => {
     // Two independent module instances of the package, as with duplicate installs.
     const load = async (copy: string) => (await import(/* @vite-ignore */ `../src/index.js?copy=${copy}`)) as typeof import('../src/index.js');
+    const loadKit = async (copy: string) => (await import(/* @vite-ignore */ `../src/backend-kit/index.js?copy=${copy}`)) as typeof import('../src/backend-kit/index.js');
     vi.resetModules();
     const copyA = await load('a');
+    const kitA = await loadKit('a');
     vi.resetModules();
     const copyB = await load('b');
-    expect(copyA.registerBackend).not.toBe(copyB.registerBackend);
-    cleanups.push(copyA.registerBackend({ name: 't-shared', priority: 0, create: () => fakeBackend('t-shared', { count: 0 }) }));
+    expect(copyA.getBackend).not.toBe(copyB.getBackend);
+    cleanups.push(kitA.registerBackend({ name: 't-shared', priority: 0, create: () => fakeBackend('t-shared', { count: 0 }) }));
     expect((await copyB.getBackend('t-shared')).name).toBe('t-shared');
     const error = new copyA.MatryoshkaError(copyA.ErrorCode.InvalidArgument, 'x');
     expect(error).toBeInstanceOf(copyB.MatryoshkaError);
     expect(copyB.isMatryoshkaError(error)).toBe(true);
     expect(copyB.isMatryoshkaError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('backend contract version', () => {
+  it('refuses a backend written against another contract version, saying which', async () => {
+    let disposed = 0;
+    register('t-old', 5, () => ({ ...fakeBackend('t-old', { count: 0 }), contractVersion: 1, dispose: () => (disposed += 1) }));
+    const status = (await listBackends()).find((s) => s.name === 't-old');
+    expect(status).toMatchObject({ available: false });
+    expect(status?.reason).toContain(`version 1, this @matryoshka/core needs ${BACKEND_CONTRACT_VERSION}`);
+    expect(disposed).toBe(1);
+    await expect(getBackend('t-old')).rejects.toMatchObject({ code: ErrorCode.BackendUnavailable });
+  });
+
+  it('types getBackend by name through BackendMap', async () => {
+    register('t-typed', 0, () => fakeBackend('t-typed', { count: 0 }));
+    // Unknown names give the generic backend; a BackendMap entry (added by a backend package) types it.
+    const b: Backend<unknown> = await getBackend('t-typed');
+    expect(b.contractVersion).toBe(BACKEND_CONTRACT_VERSION);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planLevels, scheduleLevels } from '../src/index.js';
+import { planLevels } from '../src/index.js';
+import { scheduleLevels } from '../src/backend-kit/index.js';
 
 const schedule = (rows: number, cols: number, scales: number[], mode: 'm3' | 'ceil' = 'm3') =>
   scheduleLevels({ frames: 1, rows, cols, channels: 1 }, planLevels({ rows, cols }, { scales, mode }));

@@ -1,6 +1,6 @@
 import { registerCpuBackend } from './backend/cpu-backend.js';
 
-export { createCpuBackend, registerCpuBackend, type CpuBackend } from './backend/cpu-backend.js';
+export { createCpuBackend, registerCpuBackend, type CpuBackend, type CpuGrid } from './backend/cpu-backend.js';
 export { buildPyramid, type CpuPyramidOptions, type KernelChoice } from './pyramid/build-pyramid.js';
 export { avgPool2d, type AvgPool2dOptions } from './ops/avg-pool-2d.js';
 export { maxPool2d, type MaxPool2dOptions } from './ops/max-pool-2d.js';

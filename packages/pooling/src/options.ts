@@ -1,4 +1,5 @@
-import { oneOf, type NonFinitePolicy } from '@matryoshka/core';
+import { type NonFinitePolicy } from '@matryoshka/core';
+import { oneOf } from '@matryoshka/core/backend';
 
 const POLICIES: readonly NonFinitePolicy[] = ['reject', 'propagate'];
 

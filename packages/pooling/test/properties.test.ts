@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isMatryoshkaError, planLevels, poolOutputSize, tokenGrid, type PoolingMode, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, isMatryoshkaError, planLevels, tokenGrid, type PoolingMode, type TokenGrid } from '@matryoshka/core';
+import { poolOutputSize } from '@matryoshka/core/backend';
 import { avgPool2d, buildPyramid } from '../src/index.js';
 import { gridArb, scaleFor, seededData } from './arbitraries.js';
 import { relativeError } from './fixtures.js';

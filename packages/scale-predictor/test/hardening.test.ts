@@ -24,23 +24,31 @@ describe('ScalePredictor validates its parameters', () => {
   });
 
   it('refuses wrong shapes and non-finite values, naming the field', () => {
-    const with_ = (change: (p: PredictorParams & Record<string, unknown>) => void) => {
-      const p = params() as PredictorParams & Record<string, unknown>;
+    /** The parameters with every field writable and loosely typed, to break them on purpose. */
+    interface Loose {
+      scales: unknown;
+      tokens: unknown;
+      featureStd: unknown;
+      input?: unknown;
+      layers: { inputs: unknown; outputs: unknown; activation: unknown; weights: Float32Array; bias: Float32Array }[];
+    }
+    const with_ = (change: (p: Loose) => void) => {
+      const p = params() as unknown as Loose;
       change(p);
-      return () => new ScalePredictor(p);
+      return () => new ScalePredictor(p as unknown as PredictorParams);
     };
-    expectMatryoshkaError(with_((p) => ((p as { scales: number[] }).scales = [9, 1, 36, 144, 576])), ErrorCode.InvalidArgument, 'params.scales');
-    expectMatryoshkaError(with_((p) => ((p as { tokens: number[] }).tokens = [1, 9])), ErrorCode.InvalidArgument, 'params.tokens');
-    expectMatryoshkaError(with_((p) => ((p as { featureStd: Float32Array }).featureStd = new Float32Array(3))), ErrorCode.NonFiniteValue, 'params.featureStd[0]');
-    expectMatryoshkaError(with_((p) => ((p as { featureStd: Float32Array }).featureStd = new Float32Array(2).fill(1))), ErrorCode.ShapeMismatch, 'params.featureStd');
+    expectMatryoshkaError(with_((p) => (p.scales = [9, 1, 36, 144, 576])), ErrorCode.InvalidArgument, 'params.scales');
+    expectMatryoshkaError(with_((p) => (p.tokens = [1, 9])), ErrorCode.InvalidArgument, 'params.tokens');
+    expectMatryoshkaError(with_((p) => (p.featureStd = new Float32Array(3))), ErrorCode.NonFiniteValue, 'params.featureStd[0]');
+    expectMatryoshkaError(with_((p) => (p.featureStd = new Float32Array(2).fill(1))), ErrorCode.ShapeMismatch, 'params.featureStd');
     expectMatryoshkaError(with_((p) => p.layers[0]!.weights.fill(Number.NaN)), ErrorCode.NonFiniteValue, 'params.layers[0].weights[0]');
     expectMatryoshkaError(with_((p) => (p.layers[1]!.bias[4] = Infinity)), ErrorCode.NonFiniteValue, 'params.layers[1].bias[4]');
-    expectMatryoshkaError(with_((p) => ((p.layers[1] as { inputs: number }).inputs = 3)), ErrorCode.ShapeMismatch, 'params.layers[1].inputs');
-    expectMatryoshkaError(with_((p) => ((p.layers[1] as { outputs: number }).outputs = 4)), ErrorCode.ShapeMismatch, 'params.layers[1].outputs');
-    expectMatryoshkaError(with_((p) => ((p.layers[0] as { weights: Float32Array }).weights = new Float32Array(5))), ErrorCode.ShapeMismatch, 'params.layers[0].weights');
-    expectMatryoshkaError(with_((p) => ((p.layers[1] as { activation: string }).activation = 'relu')), ErrorCode.InvalidArgument, 'params.layers[1].activation');
-    expectMatryoshkaError(with_((p) => ((p as { layers: unknown[] }).layers = [])), ErrorCode.InvalidArgument, 'params.layers');
-    expectMatryoshkaError(with_((p) => ((p as { input: string }).input = 'pixels')), ErrorCode.InvalidArgument, 'params.input');
+    expectMatryoshkaError(with_((p) => (p.layers[1]!.inputs = 3)), ErrorCode.ShapeMismatch, 'params.layers[1].inputs');
+    expectMatryoshkaError(with_((p) => (p.layers[1]!.outputs = 4)), ErrorCode.ShapeMismatch, 'params.layers[1].outputs');
+    expectMatryoshkaError(with_((p) => (p.layers[0]!.weights = new Float32Array(5))), ErrorCode.ShapeMismatch, 'params.layers[0].weights');
+    expectMatryoshkaError(with_((p) => (p.layers[1]!.activation = 'relu')), ErrorCode.InvalidArgument, 'params.layers[1].activation');
+    expectMatryoshkaError(with_((p) => (p.layers = [])), ErrorCode.InvalidArgument, 'params.layers');
+    expectMatryoshkaError(with_((p) => (p.input = 'pixels')), ErrorCode.InvalidArgument, 'params.input');
   });
 
   it('predict gives finite probabilities or a coded error, never NaN (huge features)', () => {

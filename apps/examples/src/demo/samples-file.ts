@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, describe } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 
 /** One mosaic-QA question as the study writes it to samples.json. */
 export interface MosaicSample {

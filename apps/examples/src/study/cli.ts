@@ -61,7 +61,11 @@ export async function main(argv: string[]): Promise<void> {
     .option('--validation <images>', 'validation images (the predictor trains on them)', positive)
     .option('--test <images>', 'test images', positive)
     .option('--epochs <n>', 'answer-model epochs', positive)
-    .option('--models <k>', 'M3 answer models with different seeds (the soft oracle\'s K, at least 2)', positive)
+    .option('--models <k>', 'M3 answer models with different seeds (the soft oracle\'s K, at least 2)', (v: string) => {
+      const n = positive(v);
+      if (n < 2) throw new InvalidArgumentError('expected at least 2 (the soft oracle averages over models)');
+      return n;
+    })
     .option('--export-demo [dir]', `also write the predictor and sample mosaics for the demo (default ${path.relative(process.cwd(), DEMO_MODEL_DIR)})`)
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });

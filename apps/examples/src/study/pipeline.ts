@@ -160,6 +160,7 @@ async function useFastestTfjsBackend(): Promise<string> {
  * split → every policy compared at equal mean tokens on the test split.
  */
 export async function runStudy(config: StudyConfig, options: { cacheDir: string | false; progress?: Progress; log?: (line: string) => void }): Promise<StudyResult> {
+  if (!Number.isInteger(config.models) || config.models < 2) throw new RangeError(`config.models must be an integer ≥ 2 (the soft oracle averages over models), got ${config.models}`);
   const progress = options.progress ?? (() => undefined);
   const log = options.log ?? (() => undefined);
   const timings: Record<string, number> = {};

@@ -71,6 +71,13 @@ export interface PolicyEvaluation {
   /** Expected accuracy of each fixed scale (ascending). */
   readonly fixed: readonly number[];
   readonly softOracle: readonly { readonly target: number; readonly meanTokens: number; readonly accuracy: number }[];
+  /**
+   * The soft oracle cross-fitted: per model k, the exact allocation by the other K − 1 models' mean
+   * correctness, scored on model k's own results, averaged over k. With a small K the soft oracle
+   * still profits from luck (its K-model means are noisy and the allocation picks their highs);
+   * this does not, so it is a fairer ceiling — the gap between the two is the chance left in the soft oracle.
+   */
+  readonly crossFitted: readonly { readonly target: number; readonly meanTokens: number; readonly accuracy: number }[];
   readonly points: readonly PolicyPoint[];
   /** For the plots: each curve policy's whole curve, each budgeted policy at every curve target. */
   readonly curves: Readonly<Record<PolicyName | 'soft-oracle', readonly CurvePoint[]>>;
@@ -94,6 +101,18 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
     return { meanTokens: a.meanTokens, accuracy: acc / n };
   };
   const soft = softOracle(expected, [...ASCENDING], [...new Set([...CURVE_TARGETS, ...TARGETS])].sort((a, b) => a - b), input.batch);
+  const K = input.perModel.length;
+  const crossFitted = TARGETS.map((target) => {
+    let acc = 0;
+    let tokens = 0;
+    input.perModel.forEach((model, k) => {
+      const others = pick(model.correct).map((_, i) => Float64Array.from(ASCENDING, (_, j) => input.perModel.reduce((s, m, l) => s + (l === k ? 0 : m.correct[rows[i]!]![j]!), 0) / (K - 1)));
+      const a = allocateInBatches(others, [...ASCENDING], target, input.batch);
+      a.choices.forEach((j, i) => (acc += model.correct[rows[i]!]![j]!));
+      tokens += a.meanTokens;
+    });
+    return { target, meanTokens: tokens / K, accuracy: acc / (n * K) };
+  });
   const threshold = (() => {
     const probabilities = pick(input.probabilities);
     return thresholds(probabilities, 120).map((tau) => {
@@ -143,5 +162,5 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
       points.push({ policy, target, meanTokens: p?.meanTokens ?? null, accuracy: p?.accuracy ?? null, gapClosed: gap(p?.accuracy ?? null) });
     }
   }
-  return { rows: n, fixed, softOracle: soft, points, curves };
+  return { rows: n, fixed, softOracle: soft, crossFitted, points, curves };
 }

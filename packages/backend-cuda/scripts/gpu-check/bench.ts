@@ -1,5 +1,5 @@
-import { tokenGrid } from '@matryoshka/core';
-import { toBfloat16, toFloat16, type CudaBackend, type CudaDriver, type CudaDType, type CudaInput, type CudaLevel } from '../../src/index.js';
+import { toBfloat16, toFloat16, tokenGrid } from '@matryoshka/core';
+import type { CudaBackend, CudaDriver, CudaDType, CudaInput, CudaLevel } from '../../src/index.js';
 
 export interface BenchShape {
   readonly frames: number;

@@ -36,6 +36,7 @@ await build({
   external: ['koffi'],
   // Workspace packages from source, as the tests use them.
   alias: {
+    '@matryoshka/core/backend': join(repo, 'packages/core/src/backend-kit/index.ts'),
     '@matryoshka/core': join(repo, 'packages/core/src/index.ts'),
     '@matryoshka/pooling': join(repo, 'packages/pooling/src/index.ts'),
   },

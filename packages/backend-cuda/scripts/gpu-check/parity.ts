@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
 import * as cpu from '@matryoshka/pooling';
-import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, type CudaBackend, type CudaDType, type CudaInput } from '../../src/index.js';
+import type { CudaBackend, CudaDType, CudaInput } from '../../src/index.js';
 import type { Torch } from './torch.js';
 
 /** One line of the parity report. */

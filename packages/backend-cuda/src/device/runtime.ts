@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, disposedError } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { disposedError } from '@matryoshka/core/backend';
 import { CudaError, type CudaDriver, type Dim3, type Handle } from '../driver/api.js';
 import { STICKY_RESULTS } from '../driver/results.js';
 import { DeviceMemory, type DeviceBuffer } from './memory.js';

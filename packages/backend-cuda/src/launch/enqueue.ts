@@ -4,7 +4,7 @@ import type { CudaRuntime } from '../device/runtime.js';
 import { packWindowArgs } from '../kernels/args.js';
 import { kernelName, type CudaDType } from '../kernels/names.js';
 import { windowGeometry } from './geometry.js';
-import type { WindowTable } from './window-table.js';
+import type { WindowTable } from '@matryoshka/core/backend';
 
 export interface WindowLaunch {
   readonly src: DevicePointer;

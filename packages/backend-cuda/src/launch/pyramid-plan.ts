@@ -1,9 +1,7 @@
-import type { AxisWindow, GridShape, LevelPlan, PoolStep, Schedule } from '@matryoshka/core';
+import type { GridShape } from '@matryoshka/core';
+import type { LoweredPyramid, LoweredStep, PassSource, PassWindows } from '@matryoshka/core/backend';
 import { MAX_FUSED_STEPS } from '../kernels/args.js';
 import { fusedGeometry, type FusedGeometry } from './geometry.js';
-
-/** Where a launch reads: the input, or a level written earlier in the same pyramid. */
-export type Source = 'input' | { readonly level: number };
 
 export interface FusedStepPlan {
   /** The level this step writes. */
@@ -22,66 +20,47 @@ export type PyramidOp =
   /** Every step in one launch; `identityLevel` (or -1) is written while step 0 reads the input. */
   | { readonly kind: 'fused'; readonly steps: readonly FusedStepPlan[]; readonly identityLevel: number; readonly geometry: FusedGeometry }
   /** One window-kernel launch into `level`. */
-  | {
-      readonly kind: 'window';
-      readonly level: number;
-      readonly source: Source;
-      readonly sourceShape: { readonly rows: number; readonly cols: number };
-      readonly windows: { readonly rows: readonly AxisWindow[]; readonly cols: readonly AxisWindow[] };
-    }
+  | { readonly kind: 'window'; readonly level: number; readonly source: PassSource; readonly sourceShape: { readonly rows: number; readonly cols: number }; readonly windows: PassWindows }
   /** A device-to-device copy of a whole level (or of the input). */
-  | { readonly kind: 'copy'; readonly level: number; readonly source: Source };
+  | { readonly kind: 'copy'; readonly level: number; readonly source: PassSource };
 
 export interface PlanPyramidOptions {
   readonly maxSharedBytes: number;
   /** False runs every step as its own launch (the fallback; tests force it). */
   readonly fuse: boolean;
-  /** Whether an identity level may be a plain copy of the input (same type, nothing to check). */
-  readonly identityCopy: boolean;
 }
 
 /**
- * Turns core's schedule into launches, as pure data: one fused launch for the chained
+ * Turns core's lowered pyramid into launches, as pure data: one fused launch for the chained
  * `m3`/`ceil` steps when they fit in shared memory (the common case: one launch, the input read
- * once), else one launch per step chained through the levels; separable levels
- * (`adaptive`/`bilinear`) pool the input with the window kernel; repeated scales are copies.
+ * once), else one window launch per step chained through the levels; separable levels pool the
+ * input with the window kernel; repeated scales are copies.
  */
-export function planPyramid(shape: GridShape, plans: readonly LevelPlan[], schedule: Schedule, options: PlanPyramidOptions): PyramidOp[] {
+export function planPyramid(lowered: LoweredPyramid, options: PlanPyramidOptions): PyramidOp[] {
+  const { shape, steps, levels } = lowered;
   const ops: PyramidOp[] = [];
-  const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
-  const firstIdentity = schedule.levels.findIndex((l) => l.kind === 'identity');
   let identityWritten = -1;
-
-  if (schedule.steps.length > 0) {
-    const fused = options.fuse ? fusedOp(shape, schedule.steps, owner, firstIdentity, options.maxSharedBytes) : null;
+  if (steps.length > 0) {
+    const firstIdentity = levels.findIndex((l) => l.kind === 'identity');
+    const fused = options.fuse ? fusedOp(shape, steps, firstIdentity, options.maxSharedBytes) : null;
     if (fused !== null) {
       ops.push(fused);
       identityWritten = fused.identityLevel;
     } else {
-      schedule.steps.forEach((step, s) => {
-        const source: Source = step.source < 0 ? 'input' : { level: owner[step.source]! };
-        ops.push({ kind: 'window', level: owner[s]!, source, sourceShape: { rows: step.srcRows, cols: step.srcCols }, windows: stepWindows(step) });
-      });
+      for (const step of steps) ops.push({ kind: 'window', level: step.level, source: step.from, sourceShape: { rows: step.srcRows, cols: step.srcCols }, windows: step.windows });
     }
   }
-
-  schedule.levels.forEach((source, i) => {
-    if (source.kind === 'separable') {
-      ops.push({ kind: 'window', level: i, source: 'input', sourceShape: shape, windows: plans[i]!.windows });
-    } else if (source.kind === 'step') {
-      if (owner[source.step] !== i) ops.push({ kind: 'copy', level: i, source: { level: owner[source.step]! } });
-    } else if (identityWritten >= 0) {
-      if (identityWritten !== i) ops.push({ kind: 'copy', level: i, source: { level: identityWritten } });
-    } else {
-      identityWritten = i;
-      if (options.identityCopy) ops.push({ kind: 'copy', level: i, source: 'input' });
-      else ops.push({ kind: 'window', level: i, source: 'input', sourceShape: shape, windows: { rows: unitWindows(shape.rows), cols: unitWindows(shape.cols) } });
+  levels.forEach((action, i) => {
+    if (action.kind === 'separable') ops.push({ kind: 'window', level: i, source: 'input', sourceShape: shape, windows: action.windows });
+    else if (action.kind === 'copy') ops.push({ kind: 'copy', level: i, source: { level: action.from } });
+    else if (action.kind === 'identity' && identityWritten !== i) {
+      ops.push(action.copy ? { kind: 'copy', level: i, source: 'input' } : { kind: 'window', level: i, source: 'input', sourceShape: shape, windows: action.windows });
     }
   });
   return ops;
 }
 
-function fusedOp(shape: GridShape, steps: readonly PoolStep[], owner: readonly number[], identityLevel: number, maxSharedBytes: number): Extract<PyramidOp, { kind: 'fused' }> | null {
+function fusedOp(shape: GridShape, steps: readonly LoweredStep[], identityLevel: number, maxSharedBytes: number): Extract<PyramidOp, { kind: 'fused' }> | null {
   if (steps.length > MAX_FUSED_STEPS) return null;
   // Only steps that a later step reads keep a tile in shared memory.
   const isParent = steps.map((_, s) => steps.some((t) => t.source === s));
@@ -90,7 +69,7 @@ function fusedOp(shape: GridShape, steps: readonly PoolStep[], owner: readonly n
     const tile = isParent[s] ? tileCells : -1;
     if (isParent[s]) tileCells += step.outRows * step.outCols;
     return {
-      level: owner[s]!,
+      level: step.level,
       source: step.source,
       m: step.m,
       srcKernel: step.source < 0 ? 1 : steps[step.source]!.kernel,
@@ -105,21 +84,4 @@ function fusedOp(shape: GridShape, steps: readonly PoolStep[], owner: readonly n
   const geometry = fusedGeometry(shape.channels, shape.frames, tileCells, widest, maxSharedBytes);
   if (geometry === null) return null;
   return { kind: 'fused', steps: planned, identityLevel, geometry };
-}
-
-/** Windows of a block step: `m` source cells each, weighted by the input cells they stand for. */
-export function stepWindows(step: PoolStep): { rows: AxisWindow[]; cols: AxisWindow[] } {
-  const axis = (size: number, out: number, weights: Float64Array | null): AxisWindow[] =>
-    Array.from({ length: out }, (_, i) => {
-      const start = i * step.m;
-      const end = Math.min(start + step.m, size);
-      const w = Array.from({ length: end - start }, (_, j) => (weights === null ? 1 : weights[start + j]!));
-      const total = w.reduce((a, b) => a + b, 0);
-      return { start, end, weights: w.map((x) => x / total) };
-    });
-  return { rows: axis(step.srcRows, step.outRows, step.rowWeights), cols: axis(step.srcCols, step.outCols, step.colWeights) };
-}
-
-export function unitWindows(n: number): AxisWindow[] {
-  return Array.from({ length: n }, (_, i) => ({ start: i, end: i + 1, weights: [1] }));
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
 import * as cpu from '@matryoshka/pooling';
-import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, type CudaBackend, type CudaDType } from '../../src/index.js';
+import type { CudaBackend, CudaDType } from '../../src/index.js';
 import { fixtureOp, fixturePyramid } from '../../../../testing/fixture-requests.js';
 import { loadFloats, loadManifest } from '../../../../testing/fixtures.js';
 import { gridArb, plannable, relativeError, scalesArb, scalesFor, seeded } from './data.js';

@@ -16,10 +16,14 @@ export class GpuResources {
   private readonly live = new Set<GPUBuffer>();
   private readonly destroyed = new WeakSet<GPUBuffer>();
 
-  constructor(device: GPUDevice, maxBindingBytes: number | undefined) {
+  /** The largest buffer it creates: the device's `maxBufferSize`, or a smaller cap for tests. */
+  readonly maxBufferBytes: number;
+
+  constructor(device: GPUDevice, maxBindingBytes: number | undefined, maxBufferBytes?: number) {
     this.device = device;
+    this.maxBufferBytes = Math.min(device.limits.maxBufferSize, maxBufferBytes ?? device.limits.maxBufferSize);
     this.workgroupSize = Math.min(64, device.limits.maxComputeWorkgroupSizeX, device.limits.maxComputeInvocationsPerWorkgroup);
-    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, this.maxBufferBytes);
     this.maxBindingBytes = Math.min(limit, maxBindingBytes ?? limit);
     const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
     this.layout = device.createBindGroupLayout({
@@ -43,7 +47,7 @@ export class GpuResources {
    * before the GPU would hand back an invalid buffer that reads as zeros.
    */
   createBuffer(label: string, size: number, usage: number): GPUBuffer {
-    const limit = this.device.limits.maxBufferSize;
+    const limit = this.maxBufferBytes;
     if (!Number.isSafeInteger(size) || size > limit) {
       throw new MatryoshkaError(
         ErrorCode.LimitExceeded,

@@ -11,6 +11,8 @@ export interface PassSpec {
   /** Byte offset of the source grid's first element in `src`. */
   readonly srcByteOffset: number;
   readonly dst: GPUBuffer;
+  /** Where the pass's output starts in `dst` (a group of frames of a split input). Default 0. */
+  readonly dstByteOffset?: number;
 }
 
 /** Uniform blocks sit at this stride (the spec's largest `minUniformBufferOffsetAlignment`). */
@@ -29,7 +31,8 @@ export function encodePasses(res: GpuResources, encoder: GPUCommandEncoder, pass
     return {
       pass,
       tables: [table.add(w.frames), table.add(w.rows), table.add(w.cols)] as const,
-      chunks: planChunks(pass.geometry, res.maxBindingBytes, pass.srcByteOffset),
+      // An output offset may move a binding's start back by up to 255 bytes (offset alignment).
+      chunks: planChunks(pass.geometry, res.maxBindingBytes - ((pass.dstByteOffset ?? 0) > 0 ? 256 : 0), pass.srcByteOffset),
     };
   });
   const chunkCount = planned.reduce((n, p) => n + p.chunks.length, 0);
@@ -71,14 +74,15 @@ function recordPasses(
       const inByte = pass.srcByteOffset + c.inStart * ins;
       const inBind = Math.floor(inByte / 256) * 256;
       const inSize = Math.min(Math.ceil((pass.srcByteOffset + c.inEnd * ins) / 4) * 4, pass.src.size) - inBind;
-      const outBind = Math.floor((c.outStart * outs) / 256) * 256;
-      const outSize = Math.min(Math.ceil(((c.outStart + c.count) * outs) / 4) * 4, pass.dst.size) - outBind;
+      const outStart = (pass.dstByteOffset ?? 0) / outs + c.outStart;
+      const outBind = Math.floor((outStart * outs) / 256) * 256;
+      const outSize = Math.min(Math.ceil(((outStart + c.count) * outs) / 4) * 4, pass.dst.size) - outBind;
       const base = (slot * PARAM_STRIDE) / 4;
       params.set(
         [
           g.input.frames, g.input.rows, g.input.cols, g.channels,
           c.outFrames, c.outRows, g.windows.cols.length, c.count,
-          (inByte - inBind) / ins, (c.outStart * outs - outBind) / outs, tables[0], tables[1],
+          (inByte - inBind) / ins, (outStart * outs - outBind) / outs, tables[0], tables[1],
           tables[2], c.frame0, c.row0, c.inStart,
         ],
         base,

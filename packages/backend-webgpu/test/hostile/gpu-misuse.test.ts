@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMatryoshkaError, tokenGrid, type TokenGrid } from '@matryoshka/core';
 import * as cpu from '@matryoshka/pooling';
 import { createWebGpuBackend, type WebGpuBackend } from '../../src/index.js';
+import { GpuResources } from '../../src/device/resources.js';
+import { buildWebGpuPyramid } from '../../src/build-pyramid.js';
 
 // Misuse of GPU buffers and hostile CPU memory on Dawn (SwiftShader here): every call either
 // returns the CPU reference's levels or rejects with a coded MatryoshkaError naming the argument,
@@ -118,6 +120,33 @@ describe('webgpu: hostile memory and misused GPU buffers', () => {
     await rejectsCoded(plain.buildPyramid(grid, { scales: [576, 9] }), 'LIMIT_EXCEEDED', 'input');
     await rejectsCoded(plain.run('avgPool2d', grid, { kernel: 2 }), 'LIMIT_EXCEEDED', 'input');
     expect(plain.liveBuffers).toBe(live);
+  });
+
+  it('splits a CPU grid above maxBufferSize into groups of whole frames when size is the only problem', async () => {
+    // A device whose buffers hold 10,000 bytes: two 12×12×8 frames (4,608 bytes each) per upload.
+    const res = new GpuResources(backend.device, undefined, 10_000);
+    const ok = () => undefined;
+    for (const [channels, outputType] of [[8, 'float32'], [3, 'float16']] as const) {
+      const data = new Float32Array(5 * 12 * 12 * channels);
+      for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37) * 3;
+      const grid = tokenGrid(data, { frames: 5, rows: 12, cols: 12, channels });
+      const want = cpu.buildPyramid(grid, { scales: [36, 9, 1] });
+      const pyramid = await buildWebGpuPyramid(res, grid, { scales: [36, 9, 1], outputType }, ok);
+      const got = await pyramid.read();
+      pyramid.dispose();
+      got.levels.forEach((level, i) => {
+        const ref = want.levels[i]!.data;
+        const tol = outputType === 'float16' ? 4e-3 : 1e-5;
+        for (let j = 0; j < ref.length; j++) expect(Math.abs(level.data[j]! - ref[j]!), `${outputType} level ${i} value ${j}`).toBeLessThanOrEqual(tol * 4);
+      });
+    }
+    // An identity level is as large as the input: it cannot be split, and says so.
+    const grid = tokenGrid(new Float32Array(5 * 12 * 12 * 8), { frames: 5, rows: 12, cols: 12, channels: 8 });
+    await rejectsCoded(buildWebGpuPyramid(res, grid, { scales: [144, 36] }, ok), 'LIMIT_EXCEEDED', 'input');
+    // One frame above the limit.
+    const big = tokenGrid(new Float32Array(40 * 40 * 8), { rows: 40, cols: 40, channels: 8 });
+    await rejectsCoded(buildWebGpuPyramid(res, big, { scales: [100] }, ok), 'LIMIT_EXCEEDED', 'input');
+    expect(res.liveBuffers).toBe(0);
   });
 
   it('rejects float16 levels that overflowed instead of returning Infinity', async () => {

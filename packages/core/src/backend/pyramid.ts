@@ -1,7 +1,7 @@
 import { ErrorCode, MatryoshkaError, argumentError } from '../errors.js';
 import type { LevelPlan, PoolingMode } from '../plan/plan-levels.js';
 import type { GridShape, TokenGrid } from '../token-grid.js';
-import { describe } from '../validate.js';
+import { arrayOf, describe, optionsObject } from '../validate.js';
 
 /** What is known of a level wherever its data lives: its sizes and the plan that made it. */
 export interface LevelInfo extends GridShape {
@@ -23,10 +23,19 @@ export interface Pyramid<TLevel extends LevelInfo = LevelInfo> {
   readonly levels: readonly TLevel[];
   /** The level for a requested token count (or, failing that, an actual one). */
   at(tokens: number): TLevel;
-  /** Every level as a CPU `TokenGrid`. */
-  read(): Promise<TokenPyramid>;
+  /**
+   * Levels as CPU `TokenGrid`s: every level, or only those `selection.tokens` names (each found
+   * as `at()` finds it), which is all a device backend then copies back. The result's `levels`
+   * keep the pyramid's order.
+   */
+  read(selection?: ReadSelection): Promise<TokenPyramid>;
   dispose(): void;
   [Symbol.dispose](): void;
+}
+
+/** Which levels `read()` brings to the CPU: `{ tokens: [9, 1] }`; every level when omitted. */
+export interface ReadSelection {
+  readonly tokens?: readonly number[];
 }
 
 /** A pyramid whose levels are CPU `TokenGrid`s. `read()` resolves to itself. */
@@ -46,6 +55,28 @@ export function findLevel<T extends LevelInfo>(levels: readonly T[], tokens: num
   return found;
 }
 
+/**
+ * The levels a `read(selection)` asks for, in the pyramid's order, each once. Checks the
+ * selection (INVALID_ARGUMENT, LEVEL_NOT_FOUND naming `selection.tokens[i]`).
+ */
+export function selectLevels<T extends LevelInfo>(levels: readonly T[], selection: ReadSelection | undefined): readonly T[] {
+  const o = optionsObject(selection, 'selection');
+  if (o.tokens === undefined) return levels;
+  const wanted = new Set<T>();
+  arrayOf(o.tokens, 'selection.tokens', 'an array of token counts').forEach((tokens, i) => {
+    if (typeof tokens !== 'number') {
+      throw argumentError(ErrorCode.InvalidArgument, `selection.tokens[${i}]`, `expected a token count, got ${describe(tokens)}`);
+    }
+    try {
+      wanted.add(findLevel(levels, tokens));
+    } catch (error) {
+      if (error instanceof MatryoshkaError) throw new MatryoshkaError(error.code, error.message.replace(/^tokens:/, `selection.tokens[${i}]:`), { argument: `selection.tokens[${i}]` });
+      throw error;
+    }
+  });
+  return levels.filter((l) => wanted.has(l));
+}
+
 /** Builds the CPU pyramid object every backend's `read()` returns. */
 export function createTokenPyramid(levels: readonly PyramidLevel[], info: { backend: string; mode: PoolingMode }): TokenPyramid {
   const frozen = Object.freeze([...levels]);
@@ -54,7 +85,14 @@ export function createTokenPyramid(levels: readonly PyramidLevel[], info: { back
     mode: info.mode,
     levels: frozen,
     at: (tokens: number) => findLevel(frozen, tokens),
-    read: () => Promise.resolve(pyramid),
+    read: (selection?: ReadSelection) => {
+      try {
+        const chosen = selectLevels(frozen, selection);
+        return Promise.resolve(chosen === frozen ? pyramid : createTokenPyramid(chosen, info));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     // CPU memory belongs to the garbage collector; nothing to free.
     dispose: () => undefined,
     [Symbol.dispose]: () => undefined,

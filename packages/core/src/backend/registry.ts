@@ -1,6 +1,6 @@
 import { ErrorCode, MatryoshkaError, argumentError } from '../errors.js';
 import { describe } from '../validate.js';
-import type { Backend } from './contract.js';
+import { BACKEND_CONTRACT_VERSION, type AnyBackend, type BackendMap } from './contract.js';
 
 export interface BackendRegistration {
   name: string;
@@ -10,14 +10,14 @@ export interface BackendRegistration {
    * Makes the backend. Called lazily (never at import), at most once per live instance. Throw —
    * preferably a `MatryoshkaError` `BACKEND_UNAVAILABLE` — with the reason it cannot run here.
    */
-  create: () => Backend<unknown> | Promise<Backend<unknown>>;
+  create: () => AnyBackend | Promise<AnyBackend>;
   /**
    * Why a created instance should rank below every backend that is not demoted, or undefined when
    * it should not (e.g. a WebGPU backend on a software adapter such as SwiftShader, many times
    * slower than the cpu backend). Only a choice without a name is affected: asking for the backend
    * by name, alone or in a list, still gets it.
    */
-  demote?: (backend: Backend<unknown>) => string | undefined;
+  demote?: (backend: AnyBackend) => string | undefined;
 }
 
 export interface BackendStatus {
@@ -31,14 +31,14 @@ export interface BackendStatus {
 }
 
 export interface BackendSelection {
-  readonly backend: Backend<unknown>;
+  readonly backend: AnyBackend;
   /** Every backend tried before, or instead of, the chosen one, and why it was passed over. */
   readonly skipped: readonly BackendStatus[];
 }
 
 interface Registry {
   entries: Map<string, BackendRegistration>;
-  instances: Map<string, Promise<Backend<unknown>>>;
+  instances: Map<string, Promise<AnyBackend>>;
 }
 
 // One registry per realm, shared by every copy of @matryoshka/core (ESM + CJS builds, duplicated
@@ -90,8 +90,10 @@ export function registerBackend(registration: BackendRegistration): () => void {
  * only when nothing else works. Rejects with `BACKEND_NOT_FOUND` or
  * `BACKEND_UNAVAILABLE` (with every reason) when none does.
  */
-export async function getBackend<B extends Backend<unknown> = Backend<unknown>>(name?: string | readonly string[]): Promise<B> {
-  return (await selectBackend(name)).backend as B;
+export async function getBackend<K extends keyof BackendMap>(name: K): Promise<BackendMap[K]>;
+export async function getBackend<B extends AnyBackend = AnyBackend>(name?: string | readonly string[]): Promise<B>;
+export async function getBackend(name?: string | readonly string[]): Promise<AnyBackend> {
+  return (await selectBackend(name)).backend;
 }
 
 /** Like `getBackend`, and also reports which backends were passed over and why. */
@@ -99,7 +101,7 @@ export async function selectBackend(name?: string | readonly string[]): Promise<
   const names = orderOf(name);
   const skipped: BackendStatus[] = [];
   // Without a name, a demoted backend waits until every other one was tried.
-  const fallbacks: { backend: Backend<unknown>; status: BackendStatus }[] = [];
+  const fallbacks: { backend: AnyBackend; status: BackendStatus }[] = [];
   for (const n of names) {
     const entry = registry().entries.get(n);
     if (entry === undefined) {
@@ -109,7 +111,7 @@ export async function selectBackend(name?: string | readonly string[]): Promise<
       skipped.push({ name: n, priority: Number.NaN, available: false, reason: 'not registered (import its package first)' });
       continue;
     }
-    let backend: Backend<unknown>;
+    let backend: AnyBackend;
     try {
       backend = await instance(entry);
     } catch (error) {
@@ -138,7 +140,7 @@ export async function listBackends(): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
   const demotedOnes: BackendStatus[] = [];
   for (const entry of sortedEntries()) {
-    let backend: Backend<unknown>;
+    let backend: AnyBackend;
     try {
       backend = await instance(entry);
     } catch (error) {
@@ -163,14 +165,14 @@ export async function disposeBackends(): Promise<void> {
   }
 }
 
-async function instance(entry: BackendRegistration): Promise<Backend<unknown>> {
+async function instance(entry: BackendRegistration): Promise<AnyBackend> {
   const r = registry();
   let pending = r.instances.get(entry.name);
   if (pending !== undefined) {
     const existing = await pending.catch(() => undefined);
     if (existing !== undefined && !existing.disposed) return existing;
   }
-  pending = Promise.resolve().then(entry.create);
+  pending = Promise.resolve().then(entry.create).then(checkContract);
   r.instances.set(entry.name, pending);
   try {
     return await pending;
@@ -179,6 +181,27 @@ async function instance(entry: BackendRegistration): Promise<Backend<unknown>> {
     if (r.instances.get(entry.name) === pending) r.instances.delete(entry.name);
     throw error;
   }
+}
+
+/**
+ * A backend written against another contract version is refused (its methods may not mean what
+ * callers expect); it is disposed and reported unavailable with both versions.
+ */
+function checkContract(backend: AnyBackend): AnyBackend {
+  const version = (backend as Partial<AnyBackend> | null)?.contractVersion;
+  // TRANSITION: an instance that declares no version is accepted until every backend declares one.
+  if (version !== undefined && version !== BACKEND_CONTRACT_VERSION) {
+    try {
+      backend?.dispose?.();
+    } catch {
+      // The version mismatch is the error to report.
+    }
+    throw new MatryoshkaError(
+      ErrorCode.BackendUnavailable,
+      `it implements backend contract version ${describe(version)}, this @matryoshka/core needs ${BACKEND_CONTRACT_VERSION}; update the backend package`,
+    );
+  }
+  return backend;
 }
 
 function orderOf(name: string | readonly string[] | undefined): string[] {
@@ -204,7 +227,7 @@ function reasonOf(error: unknown, name: string): string {
 }
 
 /** The registration's reason to rank this instance below the others; a throwing hook demotes nothing. */
-function demotionOf(entry: BackendRegistration, backend: Backend<unknown>): string | undefined {
+function demotionOf(entry: BackendRegistration, backend: AnyBackend): string | undefined {
   if (entry.demote === undefined) return undefined;
   try {
     const reason = entry.demote(backend);

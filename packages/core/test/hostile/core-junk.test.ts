@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as core from '../../src/index.js';
+import * as kit from '../../src/backend-kit/index.js';
 import {
   attempt,
   detachedFloats,
@@ -95,12 +96,12 @@ describe('core under hostile input', () => {
       fc.asyncProperty(sizes, planOptions, ops, opOptions, async (s, options, op, oo) => {
         const inputs = { s, options, oo };
         await attempt(tally, { label: `planLevels(${show(s)}, ${show(options)})`, inputs, run: () => core.planLevels(s as { rows: number; cols: number }, options as core.PlanOptions), check: goodPlan });
-        await attempt(tally, { label: 'resolvePlanOptions', inputs, run: () => core.resolvePlanOptions(options as core.PlanOptions), check: () => true });
+        await attempt(tally, { label: 'resolvePlanOptions', inputs, run: () => kit.resolvePlanOptions(options as core.PlanOptions), check: () => true });
         await attempt(tally, {
           label: `planOp(${show(s)}, ${String(op)}, ${show(oo)})`,
           inputs,
-          run: () => core.planOp(core.gridShape(s as core.TokenGridSizes), op as core.PoolingOpName, oo),
-          check: (p) => ((p as core.OpPlan).rows >= 1 ? true : 'empty plan'),
+          run: () => kit.planOp(core.gridShape(s as core.TokenGridSizes), op as core.PoolingOpName, oo),
+          check: (p) => ((p as kit.OpPlan).rows >= 1 ? true : 'empty plan'),
         });
       }),
       { numRuns: RUNS },
@@ -111,9 +112,9 @@ describe('core under hostile input', () => {
     for (const side of [1e8, 5e8, 1e9]) {
       await attempt(tally, { label: `planLevels ${side}`, inputs: {}, timeoutMs: 1000, run: () => core.planLevels({ rows: side, cols: side }), check: goodPlan });
       await attempt(tally, { label: `planLevels ${side}×1`, inputs: {}, timeoutMs: 1000, run: () => core.planLevels({ rows: side, cols: 1 }, { scales: [1] }), check: goodPlan });
-      await attempt(tally, { label: `adaptive ${side}`, inputs: {}, timeoutMs: 1000, run: () => core.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'adaptiveAvgPool2d', { rows: side, cols: side }), check: () => 'must refuse' });
-      await attempt(tally, { label: `bilinear ${side}`, inputs: {}, timeoutMs: 1000, run: () => core.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'bilinearResize', { rows: side, cols: 2 }), check: () => 'must refuse' });
-      await attempt(tally, { label: `windows ${side}`, inputs: {}, timeoutMs: 1000, run: () => core.adaptiveWindows(side, side), check: () => 'must refuse' });
+      await attempt(tally, { label: `adaptive ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'adaptiveAvgPool2d', { rows: side, cols: side }), check: () => 'must refuse' });
+      await attempt(tally, { label: `bilinear ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'bilinearResize', { rows: side, cols: 2 }), check: () => 'must refuse' });
+      await attempt(tally, { label: `windows ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.adaptiveWindows(side, side), check: () => 'must refuse' });
     }
     expect(tally.failing).toEqual([]);
   });
@@ -161,9 +162,9 @@ describe('core under hostile input', () => {
     const other = new Float32Array(await sameMemoryOtherObject(a.buffer as SharedArrayBuffer));
     expect(other.buffer).not.toBe(a.buffer);
     const before = Array.from(a);
-    expect(core.overlapsMemory(other.subarray(4, 8), a.subarray(6, 10))).toBe(true);
-    expect(core.overlapsMemory(other.subarray(0, 4), a.subarray(4, 8))).toBe(false);
-    expect(core.overlapsMemory(sharedFloats(16), a)).toBe(false);
+    expect(kit.overlapsMemory(other.subarray(4, 8), a.subarray(6, 10))).toBe(true);
+    expect(kit.overlapsMemory(other.subarray(0, 4), a.subarray(4, 8))).toBe(false);
+    expect(kit.overlapsMemory(sharedFloats(16), a)).toBe(false);
     expect(Array.from(a)).toEqual(before);
     expect(finiteArrays(a)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { encodeModel } from '../onnx/model.js';
 import { readModelAsset } from './asset.js';
-import { ErrorCode, argumentError, describe, optionsObject } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, optionsObject } from '@matryoshka/core/backend';
 import { cached, defaultCacheLocation, sha256, type CacheStatus } from './cache.js';
 import { readKerasModel } from './keras-model.js';
 import { INPUT_NAME, kerasToOnnx } from './keras-to-onnx.js';

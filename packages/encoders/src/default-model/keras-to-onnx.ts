@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import type { OnnxGraph, OnnxInitializer, OnnxNode } from '../onnx/model.js';
 import type { KerasLayer, KerasModel } from './keras-model.js';
 

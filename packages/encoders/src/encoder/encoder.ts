@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, arrayOf, describe, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError, type TokenGrid } from '@matryoshka/core';
+import { arrayOf, describe } from '@matryoshka/core/backend';
 import { loadImage, type ImageInput } from '../image/image-input.js';
 import type { Normalization } from '../image/presets.js';
 import type { ResolvedImageLimits } from '../image/limits.js';
@@ -106,7 +107,9 @@ export class Encoder implements EncoderInfo {
       for (let i = 0; i < count; i += batch) out.push(...(await this.encodePixels(pixels.slice(i * perImage, Math.min(count, i + batch) * perImage), Math.min(batch, count - i))));
       return out;
     }
-    const input = batch === count ? pixels : padded(pixels, batch * perImage);
+    // Plain memory for ONNX Runtime: shared memory is copied (and padded batches are copies anyway).
+    const shared = typeof SharedArrayBuffer === 'function' && pixels.buffer instanceof SharedArrayBuffer;
+    const input = batch === count ? (shared ? pixels.slice() : pixels) : padded(pixels, batch * perImage);
     const dims = this.input.layout === 'nchw' ? [batch, 3, height, width] : [batch, height, width, 3];
     let result: Awaited<ReturnType<InferenceSession['run']>>;
     try {
@@ -118,18 +121,16 @@ export class Encoder implements EncoderInfo {
     if (!(tensor.data instanceof Float32Array)) {
       throw argumentError(ErrorCode.InvalidArgument, 'options.output', `output ${this.output.name} is ${tensor.type}, not float32 features`);
     }
-    const grids = outputToGrids(tensor.data, tensor.dims, this.output, `output ${this.output.name}`).slice(0, count);
     // Nothing non-finite leaves: a model that overflows or divides by zero is reported, not pooled.
-    grids.forEach((grid, i) => {
-      const at = firstNonFinite(grid.data);
-      if (at >= 0) {
-        throw new MatryoshkaError(
-          ErrorCode.NonFiniteValue,
-          `source: the model's output ${this.output.name} holds ${grid.data[at]} (image ${i}, value ${at}); the features must be finite`,
-          { argument: 'source' },
-        );
-      }
-    });
+    const at = firstNonFinite(tensor.data);
+    if (at >= 0) {
+      throw new MatryoshkaError(
+        ErrorCode.NonFiniteValue,
+        `source: the model's output ${this.output.name} holds ${tensor.data[at]} (value ${at}); the features must be finite`,
+        { argument: 'source' },
+      );
+    }
+    const grids = outputToGrids(tensor.data, tensor.dims, this.output, `output ${this.output.name}`).slice(0, count);
     return grids;
   }
 

@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, arrayOf, describe, oneOf, optionsObject, positiveInt, readProperty } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
+import { arrayOf, describe, oneOf, optionsObject, positiveInt, readProperty } from '@matryoshka/core/backend';
 import { DEFAULT_INPUT, DEFAULT_LAYER, defaultModel } from '../default-model/default-model.js';
 import type { CacheStatus } from '../default-model/cache.js';
 import { resolvePreprocessing, type ImageSize, type PreprocessOptions, type TensorLayout } from '../image/preprocess.js';
@@ -74,13 +75,18 @@ function metadata(list: InferenceSession['inputMetadata'] | undefined, names: re
 }
 
 async function modelBytes(source: EncoderSource, maxBytes: number): Promise<{ bytes: Uint8Array; label: string }> {
-  if (source instanceof Uint8Array) return { bytes: source, label: 'bytes' };
+  // ONNX Runtime takes plain memory only: shared memory is copied (it would report a provider failure).
+  if (source instanceof Uint8Array) return { bytes: isShared(source) ? source.slice() : source, label: 'bytes' };
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), label: 'bytes' };
   if (typeof source === 'string' || source instanceof URL) {
     const bytes = await readRegularFile(source, { maxBytes, option: 'options.limits.maxModelBytes' }, 'source', 'the model file');
     return { bytes, label: String(source) };
   }
   throw argumentError(ErrorCode.InvalidArgument, 'source', `expected an ONNX file path, its bytes, or DEFAULT_ENCODER, got ${describe(source)}`);
+}
+
+function isShared(view: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
 }
 
 /** A name option (`input`, `output`, `layer`): a non-empty string when given. */

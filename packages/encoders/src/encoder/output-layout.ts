@@ -1,4 +1,5 @@
 import { ErrorCode, argumentError, tokenGrid, type TokenGrid } from '@matryoshka/core';
+import { arrayOf, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/backend';
 
 /**
  * How an encoder's output holds the patch grid:
@@ -50,7 +51,38 @@ function vitGrid(tokens: number, spec: GridLayout, argument: string): { prefix: 
  * One `TokenGrid` per batch item from an output tensor's data and dims. NHWC outputs are wrapped
  * without copying; `vit` drops the prefix tokens and `nchw` transposes, each into a new array.
  */
-export function outputToGrids(data: Float32Array, dims: readonly number[], spec: GridLayout, argument: string): TokenGrid[] {
+export function outputToGrids(data: Float32Array, dims: readonly number[], layout: GridLayout, argument: string): TokenGrid[] {
+  const where = typeof argument === 'string' && argument !== '' ? argument : 'output';
+  const spec = checkLayout(layout);
+  if (!(data instanceof Float32Array)) throw argumentError(ErrorCode.InvalidArgument, 'data', `expected a Float32Array, got ${describe(data)}`);
+  const d = arrayOf(dims, 'dims', 'an array of sizes');
+  d.forEach((n, i) => {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw argumentError(ErrorCode.ShapeMismatch, `dims[${i}]`, `expected a size ≥ 1, got ${describe(n)}`);
+  });
+  const total = (d as number[]).reduce((a, b) => a * b, 1);
+  if (total !== data.length) throw argumentError(ErrorCode.ShapeMismatch, 'dims', `[${d.join(', ')}] holds ${total} values, the data has ${data.length}`);
+  // Nothing non-finite leaves: a model's NaN/±Infinity is reported, never pooled.
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw argumentError(ErrorCode.NonFiniteValue, where, `value ${bad} is ${data[bad]}; the features must be finite`);
+  return toGrids(data, d as number[], spec, where);
+}
+
+function checkLayout(value: GridLayout): GridLayout {
+  const o = optionsObject(value, 'layout');
+  const layout = oneOf(o.layout, ['vit', 'nhwc', 'nchw'] as const, 'layout.layout');
+  const prefixTokens = o.prefixTokens;
+  if (prefixTokens !== undefined && (typeof prefixTokens !== 'number' || !Number.isSafeInteger(prefixTokens) || prefixTokens < 0)) {
+    throw argumentError(ErrorCode.InvalidArgument, 'layout.prefixTokens', `expected an integer ≥ 0, got ${describe(prefixTokens)}`);
+  }
+  const grid = o.grid === undefined ? undefined : optionsObject(o.grid, 'layout.grid');
+  return {
+    layout,
+    ...(prefixTokens === undefined ? {} : { prefixTokens }),
+    ...(grid === undefined ? {} : { grid: { rows: positiveInt(grid.rows, 'layout.grid.rows'), cols: positiveInt(grid.cols, 'layout.grid.cols') } }),
+  };
+}
+
+function toGrids(data: Float32Array, dims: readonly number[], spec: GridLayout, argument: string): TokenGrid[] {
   const expectedRank = spec.layout === 'vit' ? 3 : 4;
   if (dims.length !== expectedRank) {
     throw argumentError(ErrorCode.ShapeMismatch, argument, `a '${spec.layout}' output has rank ${expectedRank}, got dims [${dims.join(', ')}]`);

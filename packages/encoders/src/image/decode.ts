@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import type { RawImage } from './raw-image.js';
 import { checkPngData } from './png-data.js';
 import { checkDeclaredSize, declaredSize, resolveImageLimits, type ImageLimits, type ResolvedImageLimits } from './limits.js';
@@ -9,6 +10,7 @@ export type ImageFormat = 'png' | 'jpeg';
 
 /** Sniffs the format from the first bytes (never from a file name). */
 export function imageFormat(bytes: Uint8Array): ImageFormat | undefined {
+  if (!(bytes instanceof Uint8Array)) throw argumentError(ErrorCode.InvalidArgument, 'bytes', `expected a Uint8Array, got ${describe(bytes)}`);
   if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   return undefined;

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import { readRegularFile } from '../io/read-file.js';
 import { decodeImage } from './decode.js';
 import { resolveImageLimits, type ImageLimits, type ResolvedImageLimits } from './limits.js';

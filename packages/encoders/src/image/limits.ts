@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, optionsObject } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { optionsObject } from '@matryoshka/core/backend';
 import { limitOption } from '../io/read-file.js';
 
 /** Limits on reading and decoding images, checked before anything is allocated for the pixels. */

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/backend';
 import { PRESETS, PRESET_NAMES, type Normalization, type PresetName, type ResizeMode } from './presets.js';
 import { checkRawImage, type RawImage } from './raw-image.js';
 import { limitOption } from '../io/read-file.js';

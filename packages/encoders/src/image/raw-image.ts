@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, positiveInt, readProperty } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, positiveInt, readProperty } from '@matryoshka/core/backend';
 
 /**
  * Decoded pixels, 8 bits per channel, row-major. `channels` 4 is RGBA (what `ImageData` and the

@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import { nodeFs } from '../node-modules.js';
 
 export interface ReadLimit {

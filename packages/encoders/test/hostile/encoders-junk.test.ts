@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeModel, loadEncoder, loadImage, preprocessImage, type OnnxGraph } from '../../src/index.js';
+import { decodeImage, encodeModel, imageFormat, loadEncoder, loadImage, outputToGrids, preprocessImage, resolveOrt, resolvePreprocessing, type OnnxGraph } from '../../src/index.js';
 import { attempt, finiteArrays, hostileOptions, junkValue, newTally, show, summary, type Tally } from '../../../../testing/hostile.js';
 import { smallJpeg, smallPng } from './images.js';
 
@@ -133,6 +133,27 @@ describe('encoders under hostile input', () => {
     for (const pixels of [new Float32Array(192).fill(Number.NaN), new Float32Array(192).fill(Infinity), new Float32Array(5)]) {
       await attempt(tally, { label: `encodePixels(${pixels[0]})`, inputs: { pixels }, run: () => encoder.encodePixels(pixels), check: () => 'must refuse' });
     }
+    // Shared memory everywhere a caller may hand bytes or pixels: the right result, never a false provider failure.
+    const inShared = <T extends Uint8Array | Float32Array>(view: T): T => {
+      const copy = new (view.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(view.byteLength));
+      copy.set(view as never);
+      return copy;
+    };
+    await attempt(tally, { label: 'encodePixels(shared memory)', inputs: {}, run: () => encoder.encodePixels(inShared(new Float32Array(192).fill(0.5))), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
+    await attempt(tally, { label: 'encode(PNG bytes in shared memory)', inputs: {}, run: () => encoder.encode(inShared(smallPng(8, 8))), check: (r) => finiteArrays((r as { data: Float32Array }).data) });
+    await attempt(tally, {
+      label: 'loadEncoder(model bytes in shared memory)',
+      inputs: {},
+      run: async () => {
+        const e = await loadEncoder(inShared(model), { ort });
+        try {
+          return await e.encodePixels(new Float32Array(192).fill(0.25));
+        } finally {
+          await e.dispose();
+        }
+      },
+      check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)),
+    });
     await encoder.dispose();
     // A model whose output is not finite: refused, never handed on.
     const broken = await loadEncoder(toyModel(true), { ort });
@@ -163,7 +184,31 @@ describe('encoders under hostile input', () => {
     );
   });
 
+  it('the small helpers: imageFormat, resolvePreprocessing, outputToGrids, resolveOrt', async () => {
+    const j = junkValue();
+    await fc.assert(
+      fc.asyncProperty(j, j, j, async (a, b, c) => {
+        const inputs = { a, b, c };
+        await attempt(tally, { label: `imageFormat(${show(a)})`, inputs, run: () => imageFormat(a as Uint8Array), check: (r) => (r === undefined || r === 'png' || r === 'jpeg' ? true : String(r)) });
+        await attempt(tally, { label: `resolvePreprocessing(${show(a)})`, inputs, run: () => resolvePreprocessing(a as never), check: () => true });
+        await attempt(tally, { label: `outputToGrids(${show(a)}, ${show(b)}, ${show(c)})`, inputs, run: () => outputToGrids(a as Float32Array, b as number[], c as never, 'output'), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
+        await attempt(tally, { label: `resolveOrt(${show(a)})`, inputs, run: () => (a === undefined ? Promise.resolve(ort) : resolveOrt(a)), check: () => true });
+      }),
+      { numRuns: 150 },
+    );
+    for (const [data, dims] of [
+      [new Float32Array(8).fill(Number.NaN), [1, 2, 2, 2]],
+      [new Float32Array(8), [1, 2, 2, 2, 1]],
+      [new Float32Array(8), [0, 2, 2, 2]],
+      [new Float32Array(8), [3, 2, 2, 2]],
+      [new Float32Array(8), [-1, 2, 2, 2]],
+    ] as const) {
+      await attempt(tally, { label: `outputToGrids(${show(dims)})`, inputs: { data }, run: () => outputToGrids(data, dims as unknown as number[], { layout: 'nhwc' }, 'output'), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
+    }
+  });
+
   it('has no failures', () => {
+    if (tally.failing.length > 0) console.log([...new Set(tally.failing.map((f) => f.replace(/\(.*?\): /, '(…): ')))].slice(0, 30).join('\n'));
     expect(tally.failing.slice(0, 20)).toEqual([]);
   });
 });

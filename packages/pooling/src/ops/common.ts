@@ -1,4 +1,5 @@
-import { assertTokenGrid, optionsObject, planOp, type AxisWindow, type NonFinitePolicy, type OpPlan, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { assertTokenGrid, type AxisWindow, type NonFinitePolicy, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { optionsObject, planOp, type OpPlan } from '@matryoshka/core/backend';
 import { blockPool } from '../kernels/block-pool.js';
 import { maxPool } from '../kernels/max-pool.js';
 import { separablePool } from '../kernels/separable-pool.js';

@@ -1,14 +1,5 @@
-import {
-  assertTokenGrid,
-  createTokenPyramid,
-  oneOf,
-  optionsObject,
-  planLevels,
-  resolvePlanOptions,
-  type PyramidOptions,
-  type TokenGrid,
-  type TokenPyramid,
-} from '@matryoshka/core';
+import { assertTokenGrid, planLevels, type PyramidOptions, type TokenGrid, type TokenPyramid } from '@matryoshka/core';
+import { createTokenPyramid, oneOf, optionsObject, resolvePlanOptions } from '@matryoshka/core/backend';
 import { nonFinitePolicy } from '../options.js';
 import { computeLevels, type KernelChoice } from './compute-levels.js';
 import { levelTargets } from './level-targets.js';

@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, scheduleLevels, type LevelPlan, type NonFinitePolicy, type Schedule, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, type LevelPlan, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
+import { scheduleLevels, type Schedule } from '@matryoshka/core/backend';
 import { separablePool } from '../kernels/separable-pool.js';
 import { allFinite, nonFiniteError } from '../non-finite.js';
 import { wasmKernels, wasmUnavailableReason } from '../wasm/load-kernels.js';

@@ -1,4 +1,5 @@
-import { ErrorCode, arrayOf, argumentError, checkOutputBytes, describe, overlapsMemory, type LevelPlan, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, argumentError, type LevelPlan, type TokenGrid } from '@matryoshka/core';
+import { arrayOf, checkOutputBytes, describe, overlapsMemory } from '@matryoshka/core/backend';
 
 /**
  * The arrays the levels are written to: fresh ones, or the caller's `out` (one Float32Array per

@@ -1,4 +1,5 @@
-import type { PoolStep, TokenGrid } from '@matryoshka/core';
+import type { TokenGrid } from '@matryoshka/core';
+import type { PoolStep } from '@matryoshka/core/backend';
 import { blockPool } from '../kernels/block-pool.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { PoolStep, TokenGrid } from '@matryoshka/core';
+import type { TokenGrid } from '@matryoshka/core';
+import type { PoolStep } from '@matryoshka/core/backend';
 import type { WasmKernelExports } from '../wasm/load-kernels.js';
 
 /**

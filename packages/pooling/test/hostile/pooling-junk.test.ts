@@ -143,6 +143,12 @@ describe('pooling under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(gridArb, fc.integer({ min: 0, max: ops.length - 1 }), opOptions, async (g, i, o) => {
         await attempt(tally, { label: `${ops[i]!.name}(${show(g)}, ${show(o)})`, inputs: { g, o }, timeoutMs: 3000, run: () => ops[i]!(g as TokenGrid, o), check: goodGrid });
+        // The same through the backend's `run` (by op name, junk names included).
+        const backend = (await getBackend('cpu')) as unknown as { run?: (op: unknown, g: unknown, o: unknown) => Promise<unknown> };
+        const names = ['avgPool2d', 'maxPool2d', 'adaptiveAvgPool2d', 'bilinearResize', 'avgPool3d', 'spatialSample', 'sequentialSample', 'nope', null];
+        if (typeof backend.run === 'function') {
+          await attempt(tally, { label: `cpu.run(${String(names[i])}, ${show(g)}, ${show(o)})`, inputs: { g, o }, timeoutMs: 3000, run: () => backend.run!(names[(i * 7 + 3) % names.length], g, o), check: goodGrid });
+        }
       }),
       { numRuns: 300 },
     );

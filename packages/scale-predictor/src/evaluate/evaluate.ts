@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/backend';
 import type { ResolvedOracleOptions } from '../oracle/options.js';
 import type { SampleTable } from '../oracle/sample-table.js';
 import { summarize, type OracleResult, type ScaleResult } from '../oracle/summary.js';

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import type { OracleOptions, ResolvedOracleOptions } from './options.js';
 import { buildSampleTable, type SampleTable, type TableCounts } from './sample-table.js';
 import { summarize, type Summary } from './summary.js';

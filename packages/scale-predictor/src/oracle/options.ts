@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/backend';
 
 /** The token count charged to samples that no scale answers (the paper leaves it open). */
 export type UnansweredCharge = 'smallest' | 'largest' | 'exclude';

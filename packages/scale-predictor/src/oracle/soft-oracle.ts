@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import { allocateInBatches } from '../policy/batches.js';
 
 export interface SoftOraclePoint {

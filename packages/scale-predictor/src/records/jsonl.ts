@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { arrayOf, describe } from '@matryoshka/core/backend';
 
 /**
  * Parses JSON Lines: one JSON value per line; blank lines and lines starting with `//` are
@@ -24,5 +25,16 @@ export function parseJsonl(text: string, argument = 'text'): unknown[] {
 
 /** The inverse of `parseJsonl`: one compact JSON value per line, with a final newline. */
 export function toJsonl(values: readonly unknown[]): string {
-  return values.map((v) => JSON.stringify(v)).join('\n') + (values.length > 0 ? '\n' : '');
+  const list = arrayOf(values, 'values', 'an array of JSON values');
+  const lines = list.map((v, i) => {
+    let line: string | undefined;
+    try {
+      line = JSON.stringify(v);
+    } catch (error) {
+      throw argumentError(ErrorCode.InvalidArgument, `values[${i}]`, `cannot be written as JSON (${(error as Error).message})`);
+    }
+    if (line === undefined) throw argumentError(ErrorCode.InvalidArgument, `values[${i}]`, `cannot be written as JSON, got ${describe(v)}`);
+    return line;
+  });
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, positiveInt } from '@matryoshka/core/backend';
 import type { ScaleRecord } from './record.js';
 import { parseJsonl } from './jsonl.js';
 

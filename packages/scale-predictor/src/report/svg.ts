@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { arrayOf, describe, optionsObject } from '@matryoshka/core/backend';
 
 /** A point of the plot, in tokens and accuracy. */
 export interface PlotPoint {
@@ -56,7 +57,8 @@ const f = (x: number): string => (Math.round(x * 10) / 10).toString();
  * Accuracy against tokens (log scale), written as an SVG string by hand: fixed scales, the
  * oracle point, and the predictor's curve and budgeted points when given. No dependencies, no DOM.
  */
-export function renderPlot(input: PlotInput): string {
+export function renderPlot(plot: PlotInput): string {
+  const input = checkPlot(plot);
   const extra = input.series ?? [];
   const all = [...input.fixed, ...(input.curve ?? []), ...(input.budget ?? []), ...(input.oracle ? [input.oracle] : []), ...extra.flatMap((s) => s.points)];
   const tokens = all.map((p) => p.tokens).filter((t) => t > 0);
@@ -127,4 +129,48 @@ export function renderPlot(input: PlotInput): string {
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** The plot's input, checked and copied: every number that reaches the SVG is finite. */
+function checkPlot(value: PlotInput): PlotInput {
+  if (value === undefined) throw argumentError(ErrorCode.InvalidArgument, 'input', 'expected the plot input, got undefined');
+  const o = optionsObject(value, 'input');
+  const text = (v: unknown, argument: string): string => {
+    if (typeof v !== 'string') throw argumentError(ErrorCode.InvalidArgument, argument, `expected text, got ${describe(v)}`);
+    return v;
+  };
+  const point = (v: unknown, argument: string): PlotPoint => {
+    const p = optionsObject(v as PlotPoint, argument);
+    const tokens = p.tokens;
+    const accuracy = p.accuracy;
+    if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0) throw argumentError(ErrorCode.InvalidArgument, `${argument}.tokens`, `expected a finite token count ≥ 0, got ${describe(tokens)}`);
+    if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) throw argumentError(ErrorCode.InvalidArgument, `${argument}.accuracy`, `expected an accuracy in [0, 1], got ${describe(accuracy)}`);
+    return { tokens, accuracy };
+  };
+  const points = (v: unknown, argument: string): PlotPoint[] => arrayOf(v, argument, 'an array of points').map((p, i) => point(p, `${argument}[${i}]`));
+  const fixed = arrayOf(o.fixed, 'input.fixed', 'an array of fixed-scale points').map((p, i) => {
+    const scale = optionsObject(p as { scale: number }, `input.fixed[${i}]`).scale;
+    if (typeof scale !== 'number' || !Number.isFinite(scale)) throw argumentError(ErrorCode.InvalidArgument, `input.fixed[${i}].scale`, `expected a scale, got ${describe(scale)}`);
+    return { scale, ...point(p, `input.fixed[${i}]`) };
+  });
+  if (fixed.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'input.fixed', 'expected at least one fixed-scale point');
+  const series = o.series === undefined ? undefined : arrayOf(o.series, 'input.series', 'an array of series').map((v, i) => {
+    const s = optionsObject(v as PlotSeries, `input.series[${i}]`);
+    if (s.dashed !== undefined && typeof s.dashed !== 'boolean') throw argumentError(ErrorCode.InvalidArgument, `input.series[${i}].dashed`, `expected true or false, got ${describe(s.dashed)}`);
+    return {
+      label: text(s.label, `input.series[${i}].label`),
+      points: points(s.points, `input.series[${i}].points`),
+      ...(s.color === undefined ? {} : { color: colour(s.color, `input.series[${i}].color`) }),
+      ...(s.dashed === undefined ? {} : { dashed: s.dashed }),
+    };
+  });
+  return {
+    title: text(o.title, 'input.title'),
+    fixedLabel: o.fixedLabel === undefined ? undefined : text(o.fixedLabel, 'input.fixedLabel'),
+    fixed,
+    oracle: o.oracle === undefined ? undefined : point(o.oracle, 'input.oracle'),
+    curve: o.curve === undefined ? undefined : points(o.curve, 'input.curve'),
+    budget: o.budget === undefined ? undefined : points(o.budget, 'input.budget'),
+    series,
+  };
 }

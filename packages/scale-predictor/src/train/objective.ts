@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { ErrorCode, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import { tfjs } from './tfjs.js';
 
 /** A loss in TensorFlow.js's argument order: `(labels, predictions)` → a scalar (or per-example losses, averaged). */

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, describe, optionsObject, positiveInt } from '@matryoshka/core';
+import { ErrorCode, argumentError } from '@matryoshka/core';
+import { describe, optionsObject, positiveInt } from '@matryoshka/core/backend';
 import { FEATURE_KINDS, type FeatureKind } from '../predictor/features.js';
 
 export interface TrainOptions {

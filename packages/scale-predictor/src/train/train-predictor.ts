@@ -2,7 +2,8 @@
 // tfjs-layers: tfjs-core registers no gradients on its own in Node (its register_all_gradients
 // module is ESM-only); tfjs-layers' Node build registers them all when loaded.
 import { tfjs } from './tfjs.js';
-import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import type { SampleTable } from '../oracle/sample-table.js';
 import { ScalePredictor, type DenseLayer } from '../predictor/model.js';
 import { seededRandom, shuffle } from '../predictor/random.js';

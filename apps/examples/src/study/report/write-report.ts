@@ -10,6 +10,8 @@ const flat = (e: PolicyEvaluation) => ({
   /** `{ policy, target, meanTokens, accuracy, gapClosed }` for every policy at 9 / 36 / 144 mean tokens. */
   policies: e.points,
   softOracle: e.softOracle,
+  /** The soft oracle chosen by K − 1 models and scored on the held-out one (no luck in it). */
+  crossFittedOracle: e.crossFitted,
   /** Expected accuracy (mean of the K M3 models) of each fixed scale. */
   fixed: ASCENDING.map((scale, j) => ({ scale, accuracy: e.fixed[j]! })),
   rows: e.rows,

@@ -1,8 +1,9 @@
-import type { AxisWindow } from '@matryoshka/core';
+import type { AxisWindow } from '../plan/windows.js';
 
 /**
- * The table the window kernel reads: per output index `[start, end, weightOffset]` (u32), then the
- * weights as float32 bits. One table per call, shared by its launches, uploaded once.
+ * The table a weighted-window kernel reads: per output index `[start, end, weightOffset]` (u32
+ * words), then the weights as float32 bits. One table per call, shared by its launches or
+ * passes and uploaded once; `add` returns the word offset a kernel is given for that axis.
  */
 export class WindowTable {
   private words: number[] = [];
