@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, disposedError, registerBackend, type Backend, type PoolingOpName } from '@matryoshka/core';
+import { BACKEND_CONTRACT_VERSION, ErrorCode, MatryoshkaError, type Backend, type PoolingOpName } from '@matryoshka/core';
+import { disposedError, registerBackend } from '@matryoshka/core/backend';
 import { acquireDevice } from './device/acquire.js';
 import { GpuResources } from './device/resources.js';
 import { buildWebGpuPyramid, type WebGpuPyramidOptions } from './build-pyramid.js';
@@ -16,7 +17,7 @@ export interface WebGpuBackendOptions {
   maxBindingBytes?: number;
 }
 
-export interface WebGpuBackend extends Backend<GpuGridInput, WebGpuPyramid> {
+export interface WebGpuBackend extends Backend<GpuGridInput, WebGpuPyramid, GpuGrid> {
   readonly device: GPUDevice;
   /** The adapter in words, and where the device came from. */
   readonly adapter: string;
@@ -29,9 +30,15 @@ export interface WebGpuBackend extends Backend<GpuGridInput, WebGpuPyramid> {
   readonly softwareAdapter: string | undefined;
   buildPyramid(input: WebGpuInput, options?: WebGpuPyramidOptions): Promise<WebGpuPyramid>;
   /** One of the CPU reference's ops (`'avgPool2d'`, `'bilinearResize'`, …) with the same options. */
-  run(op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions): Promise<GpuGrid>;
+  run(op: PoolingOpName, input: WebGpuInput, options?: WebGpuOpOptions): Promise<GpuGrid>;
   /** GPU buffers this backend has created and not yet destroyed (for leak checks). */
   readonly liveBuffers: number;
+}
+
+declare module '@matryoshka/core' {
+  interface BackendMap {
+    webgpu: WebGpuBackend;
+  }
 }
 
 /**
@@ -69,6 +76,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   };
   const backend: WebGpuBackend & { readonly gpu: GPU | undefined } = {
     name: 'webgpu',
+    contractVersion: BACKEND_CONTRACT_VERSION,
     gpu: acquired.gpu,
     device: acquired.device,
     adapter: acquired.adapter,

@@ -1,16 +1,5 @@
-import {
-  ErrorCode,
-  MatryoshkaError,
-  oneOf,
-  optionsObject,
-  planLevels,
-  scheduleLevels,
-  type AxisWindow,
-  type LevelPlan,
-  type NonFinitePolicy,
-  type PoolStep,
-  type PyramidOptions,
-} from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, type LevelPlan, type PyramidOptions } from '@matryoshka/core';
+import { lowerPyramid, unitWindows, type PassWindows } from '@matryoshka/core/backend';
 import type { GpuResources } from './device/resources.js';
 import { BufferUsage } from './device/constants.js';
 import { createWebGpuPyramid, type GpuLevel, type WebGpuPyramid } from './gpu-pyramid.js';
@@ -27,20 +16,17 @@ export interface WebGpuPyramidOptions extends PyramidOptions {
 const LEVEL_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
 /**
- * Builds a pyramid on the GPU: every argument is checked first, then one command buffer pools
- * the input once for each chain of nesting levels (core's schedule) and the levels stay on the
- * device. Frames are batched in the same dispatches.
+ * Builds a pyramid on the GPU: every argument is checked first (core's `lowerPyramid`), then one
+ * command buffer pools the input once for each chain of nesting levels and the levels stay on
+ * the device. Frames are batched in the same dispatches.
  */
 export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, options: WebGpuPyramidOptions | undefined, checkDevice: () => void): Promise<WebGpuPyramid> {
   // Validation: nothing touches the GPU until all of it passed.
   checkDevice();
   const src = resolveInput(input, res);
-  const o = optionsObject(options, 'options');
-  const nonFinite: NonFinitePolicy = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
-  const outType: GpuDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
-  const shape = src.shape;
-  const plans = planLevels(shape, options);
-  const schedule = scheduleLevels(shape, plans);
+  // A CPU input's identity level is checked here, on the CPU copy, so it may be a plain copy.
+  const lowered = lowerPyramid(src.shape, options, { inputType: src.dtype, outputTypes: DTYPES, checkIdentityOnDevice: src.kind === 'gpu' });
+  const { shape, plans, outputType: outType, nonFinite } = lowered;
 
   const owned: GPUBuffer[] = [];
   const own = (b: GPUBuffer): GPUBuffer => {
@@ -67,7 +53,6 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
 
   function encodeAndSubmit(): WebGpuPyramid {
     const C = shape.channels;
-    const frameWindows = unit(shape.frames);
     // The input in one buffer, or — a CPU grid above the device's maxBufferSize — in groups of
     // whole frames, each pooled into its frames' part of the levels (frames never mix).
     const groups: InputGroup[] =
@@ -86,50 +71,46 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     });
     const flag = own(res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST));
 
-    // Each step writes into the first level that asked for its kernel.
-    const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
     const passes: PassSpec[] = [];
     const outBytes = outType === 'float32' ? 4 : 2;
-    const fromInput = (windows: { rows: readonly AxisWindow[]; cols: readonly AxisWindow[] }, dst: GPUBuffer): PassSpec[] =>
+    const fromInput = (windows: PassWindows, dst: GPUBuffer): PassSpec[] =>
       groups.map((g) => ({
-        geometry: { channels: C, input: { frames: g.frames, rows: shape.rows, cols: shape.cols }, windows: { frames: unit(g.frames), ...windows }, src: src.dtype, dst: outType },
+        geometry: { channels: C, input: { frames: g.frames, rows: shape.rows, cols: shape.cols }, windows: { frames: unitWindows(g.frames), ...windows }, src: src.dtype, dst: outType },
         reduce: 'average',
         src: g.buffer,
         srcByteOffset: g.byteOffset,
         dst,
         dstByteOffset: g.f0 * windows.rows.length * windows.cols.length * C * outBytes,
       }));
-    schedule.steps.forEach((step, s) => {
-      const dst = levels[owner[s]!]!.buffer;
-      if (step.source < 0) {
-        passes.push(...fromInput(stepWindows(step), dst));
+    for (const step of lowered.steps) {
+      const dst = levels[step.level]!.buffer;
+      if (step.from === 'input') {
+        passes.push(...fromInput(step.windows, dst));
       } else {
-        const parent = levels[owner[step.source]!]!;
         passes.push({
-          geometry: { channels: C, input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols }, windows: { frames: frameWindows, ...stepWindows(step) }, src: outType, dst: outType },
+          geometry: { channels: C, input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols }, windows: { frames: lowered.frames, ...step.windows }, src: outType, dst: outType },
           reduce: 'average',
-          src: parent.buffer,
+          src: levels[step.from.level]!.buffer,
           srcByteOffset: 0,
           dst,
         });
       }
-    });
+    }
     const copies: Array<{ from: GPUBuffer; fromOffset: number; to: GPUBuffer; toOffset: number; bytes: number }> = [];
-    const whole = (from: GPUBuffer, level: GpuLevel) => ({ from, fromOffset: 0, to: level.buffer, toOffset: 0, bytes: Math.ceil(level.byteLength / 4) * 4 });
-    schedule.levels.forEach((source, i) => {
+    lowered.levels.forEach((action, i) => {
       const level = levels[i]!;
-      if (source.kind === 'separable') passes.push(...fromInput(level.plan.windows, level.buffer));
-      else if (source.kind === 'step' && owner[source.step] !== i) copies.push(whole(levels[owner[source.step]!]!.buffer, level));
-      else if (source.kind === 'identity') {
+      if (action.kind === 'separable') passes.push(...fromInput(action.windows, level.buffer));
+      else if (action.kind === 'copy') copies.push({ from: levels[action.from]!.buffer, fromOffset: 0, to: level.buffer, toOffset: 0, bytes: Math.ceil(level.byteLength / 4) * 4 });
+      else if (action.kind === 'identity') {
         // A plain copy where nothing needs checking on the GPU (CPU input is checked below);
         // otherwise a pass of unit windows, which converts the type and flags NaN/Infinity.
-        if (src.dtype === outType && (src.kind === 'cpu' || nonFinite === 'propagate')) {
+        if (action.copy) {
           const frameBytes = shape.rows * shape.cols * C * outBytes;
           for (const g of groups) {
             const bytes = g.frames === shape.frames ? Math.ceil(level.byteLength / 4) * 4 : g.frames * frameBytes;
             copies.push({ from: g.buffer, fromOffset: g.byteOffset, to: level.buffer, toOffset: g.f0 * frameBytes, bytes });
           }
-        } else passes.push(...fromInput({ rows: unit(shape.rows), cols: unit(shape.cols) }, level.buffer));
+        } else passes.push(...fromInput(action.windows, level.buffer));
       }
     });
 
@@ -140,11 +121,11 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     // Destroying after submit is safe: the queue keeps them until the submitted work is done.
     for (const b of scratch) res.destroy(b);
     if (src.kind === 'cpu') for (const g of groups) res.destroy(g.buffer);
-    if (src.kind === 'cpu' && nonFinite === 'reject' && schedule.levels.some((l) => l.kind === 'identity')) {
+    if (src.kind === 'cpu' && nonFinite === 'reject' && lowered.levels.some((l) => l.kind === 'identity')) {
       // The identity level is a copy, which no kernel inspects: check it here, on the CPU copy.
       checkIdentity(src.grid.data, flag, res);
     }
-    return createWebGpuPyramid(res, levels, flag, { mode: plans[0]!.mode, nonFinite, checkDevice });
+    return createWebGpuPyramid(res, levels, flag, { mode: lowered.mode, nonFinite, checkDevice });
   }
 }
 
@@ -177,23 +158,6 @@ function frameGroups(res: GpuResources, shape: { frames: number; rows: number; c
   const groups: Array<[number, number]> = [];
   for (let f0 = 0; f0 < shape.frames; f0 += per) groups.push([f0, Math.min(per, shape.frames - f0)]);
   return groups;
-}
-
-/** Windows of a block step: `m` source cells each, weighted by the input cells they stand for. */
-function stepWindows(step: PoolStep): { rows: AxisWindow[]; cols: AxisWindow[] } {
-  const axis = (size: number, out: number, weights: Float64Array | null): AxisWindow[] =>
-    Array.from({ length: out }, (_, i) => {
-      const start = i * step.m;
-      const end = Math.min(start + step.m, size);
-      const w = Array.from({ length: end - start }, (_, j) => (weights === null ? 1 : weights[start + j]!));
-      const total = w.reduce((a, b) => a + b, 0);
-      return { start, end, weights: w.map((x) => x / total) };
-    });
-  return { rows: axis(step.srcRows, step.outRows, step.rowWeights), cols: axis(step.srcCols, step.outCols, step.colWeights) };
-}
-
-function unit(n: number): AxisWindow[] {
-  return Array.from({ length: n }, (_, i) => ({ start: i, end: i + 1, weights: [1] }));
 }
 
 function checkIdentity(data: Float32Array, flag: GPUBuffer, res: GpuResources): void {

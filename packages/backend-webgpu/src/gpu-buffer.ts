@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
+import { describe } from '@matryoshka/core/backend';
 import { BufferUsage } from './device/constants.js';
 import type { GpuResources } from './device/resources.js';
 

@@ -1,4 +1,5 @@
-import { ErrorCode, argumentError, assertTokenGrid, describe, gridShape, oneOf, optionsObject, readProperty, type GridShape, type TokenGrid } from '@matryoshka/core';
+import { ErrorCode, argumentError, assertTokenGrid, gridShape, type GridShape, type TokenGrid } from '@matryoshka/core';
+import { describe, oneOf, optionsObject, readProperty } from '@matryoshka/core/backend';
 import type { GpuResources } from './device/resources.js';
 import { checkGpuBuffer } from './gpu-buffer.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';

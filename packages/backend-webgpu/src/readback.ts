@@ -1,7 +1,7 @@
-import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError, fromFloat16 } from '@matryoshka/core';
+import type { DeviceReadResult } from '@matryoshka/core/backend';
 import type { GpuResources } from './device/resources.js';
 import { BufferUsage, MAP_READ } from './device/constants.js';
-import { fromFloat16 } from '@matryoshka/core';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 
 export interface Readable {
@@ -82,4 +82,10 @@ export function halfOverflowError(): MatryoshkaError {
     "options.outputType: a value beyond ±65504 overflowed float16 to Infinity; use outputType 'float32' (or pass { nonFinite: 'propagate' } to get the GPU's values anyway)",
     { argument: 'options.outputType' },
   );
+}
+
+/** `readBack` as core's device pyramid expects it: a float16 overflow becomes the error to reject with. */
+export async function readLevels(res: GpuResources, items: readonly Readable[], flag: GPUBuffer): Promise<DeviceReadResult> {
+  const { data, nonFinite, halfOverflow } = await readBack(res, items, flag);
+  return halfOverflow ? { data, nonFinite, reject: halfOverflowError() } : { data, nonFinite };
 }

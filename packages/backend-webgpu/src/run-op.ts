@@ -1,22 +1,12 @@
-import {
-  ErrorCode,
-  MatryoshkaError,
-  disposedError,
-  oneOf,
-  optionsObject,
-  planOp,
-  type NonFinitePolicy,
-  type OpPlan,
-  type PoolingOpName,
-  type TokenGrid,
-} from '@matryoshka/core';
+import type { NonFinitePolicy, OpResult, PoolingOpName } from '@matryoshka/core';
+import { createDeviceResult, lowerOp, type OpPlan } from '@matryoshka/core/backend';
 import type { GpuResources } from './device/resources.js';
 import { BufferUsage } from './device/constants.js';
 import { DTYPES, resolveInput, type ResolvedInput, type WebGpuInput } from './input.js';
 import { withErrorScope } from './gpu-buffer.js';
 import type { GpuDType } from './kernels/pool-wgsl.js';
 import { encodePasses } from './pass/encode.js';
-import { halfOverflowError, readBack } from './readback.js';
+import { readLevels } from './readback.js';
 
 export interface WebGpuOpOptions {
   nonFinite?: NonFinitePolicy;
@@ -25,27 +15,17 @@ export interface WebGpuOpOptions {
 }
 
 /** The result of one op: a grid on the GPU. */
-export interface GpuGrid {
-  readonly frames: number;
-  readonly rows: number;
-  readonly cols: number;
-  readonly channels: number;
+export interface GpuGrid extends OpResult {
   readonly buffer: GPUBuffer;
   readonly dtype: GpuDType;
   readonly byteLength: number;
-  read(): Promise<TokenGrid>;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 
 /** Runs one of the CPU reference's ops on the GPU, with the same options and the same errors. */
 export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions | undefined, checkDevice: () => void): Promise<GpuGrid> {
   checkDevice();
   const src = resolveInput(input, res);
-  const o = optionsObject(options, 'options');
-  const nonFinite = o.nonFinite === undefined ? 'reject' : oneOf(o.nonFinite, ['reject', 'propagate'] as const, 'options.nonFinite');
-  const outType: GpuDType = o.outputType === undefined ? src.dtype : oneOf(o.outputType, DTYPES, 'options.outputType');
-  const plan = planOp(src.shape, op, options);
+  const { plan, nonFinite, outputType: outType } = lowerOp(src.shape, op, options, { inputType: src.dtype, outputTypes: DTYPES });
   return withErrorScope(res.device, () => submitOp(res, op, src, plan, outType, nonFinite, checkDevice), (grid) => grid.dispose(), src.kind === 'gpu');
 }
 
@@ -98,34 +78,19 @@ function submitOp(
   for (const b of scratch) res.destroy(b);
   if (src.kind === 'cpu') res.destroy(inBuffer);
 
-  let disposed = false;
-  const dispose = () => {
-    if (disposed) return;
-    disposed = true;
-    res.destroy(out);
-    res.destroy(flag);
-  };
-  return Object.freeze({
-    frames: plan.frames,
-    rows: plan.rows,
-    cols: plan.cols,
-    channels: C,
-    buffer: out,
-    dtype: outType,
-    byteLength,
-    async read(): Promise<TokenGrid> {
-      if (disposed) throw disposedError(`This webgpu ${op} result`);
-      checkDevice();
-      const { data, nonFinite: bad, halfOverflow } = await readBack(res, [{ buffer: out, dtype: outType, count }], flag);
-      if (halfOverflow && nonFinite === 'reject') throw halfOverflowError();
-      if (bad && nonFinite === 'reject') {
-        throw new MatryoshkaError(ErrorCode.NonFiniteValue, "input.data: holds NaN or ±Infinity where the op reads it; pass { nonFinite: 'propagate' } to get the GPU's values anyway", {
-          argument: 'input.data',
-        });
-      }
-      return Object.freeze({ data: data[0]!, frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: C });
+  return createDeviceResult(
+    {
+      backend: 'webgpu',
+      op,
+      shape: { frames: plan.frames, rows: plan.rows, cols: plan.cols, channels: C },
+      nonFinite,
+      check: checkDevice,
+      read: () => readLevels(res, [{ buffer: out, dtype: outType, count }], flag),
+      free: () => {
+        res.destroy(out);
+        res.destroy(flag);
+      },
     },
-    dispose,
-    [Symbol.dispose]: dispose,
-  });
+    { buffer: out, dtype: outType, byteLength },
+  );
 }

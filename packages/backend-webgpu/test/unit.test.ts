@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planLevels } from '@matryoshka/core';
-import { fromFloat16, planChunks, toFloat16, type PassGeometry } from '../src/index.js';
+import { fromFloat16, planLevels, toFloat16 } from '@matryoshka/core';
+import { planChunks, type PassGeometry } from '../src/pass/chunks.js';
 import { poolWgsl } from '../src/kernels/pool-wgsl.js';
 
 // Host-side logic, tested without a GPU.

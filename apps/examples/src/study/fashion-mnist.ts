@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -23,28 +22,16 @@ const files = (split: 'train' | 't10k') => ({
 });
 
 /**
- * Makes sure the data set is there: as root with apt-get, installs the Debian package (31 MB, no
- * dependencies) when it is missing; otherwise says exactly what to run.
+ * Checks the data set is there, or says exactly how to get it. App code never installs system
+ * packages itself: `npm run setup:system` (or the apt-get line below) does, once.
  */
-export function ensureFashionMnist(log: (line: string) => void = () => undefined): void {
+export function ensureFashionMnist(): void {
   const wanted = [...Object.values(files('train')), ...Object.values(files('t10k'))];
-  if (wanted.every((f) => existsSync(f))) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && FASHION_MNIST_DIR === '/usr/share/datasets/fashion-mnist' && existsSync('/usr/bin/apt-get')) {
-    log(`Fashion-MNIST is missing: installing the Debian package ${DEBIAN_PACKAGE} …`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    try {
-      execFileSync('apt-get', ['install', '-y', '-qq', DEBIAN_PACKAGE], { stdio: 'ignore', env });
-    } catch {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-      execFileSync('apt-get', ['install', '-y', '-qq', DEBIAN_PACKAGE], { stdio: 'ignore', env });
-    }
-  }
   const missing = wanted.filter((f) => !existsSync(f));
   if (missing.length > 0) {
     throw new Error(
-      `Fashion-MNIST not found (${missing.join(', ')}). Install it with \`sudo apt-get install ${DEBIAN_PACKAGE}\`, ` +
-        'or set MATRYOSHKA_FASHION_MNIST to a folder holding the four IDX .gz files.',
+      `Fashion-MNIST not found (${missing.join(', ')}). Install it with \`sudo apt-get install ${DEBIAN_PACKAGE}\` ` +
+        '(or `npm run setup:system`), or set MATRYOSHKA_FASHION_MNIST to a folder holding the four IDX .gz files.',
     );
   }
 }

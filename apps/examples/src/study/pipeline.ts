@@ -166,7 +166,7 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
   const timings: Record<string, number> = {};
   let t = performance.now();
 
-  ensureFashionMnist(log);
+  ensureFashionMnist();
   const trainItems = loadFashionMnist('train');
   const testItems = loadFashionMnist('t10k');
   // Train and validation images draw from disjoint halves of Fashion-MNIST's training set; test

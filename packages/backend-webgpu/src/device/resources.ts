@@ -1,4 +1,5 @@
-import { ErrorCode, MatryoshkaError, plainBytes } from '@matryoshka/core';
+import { ErrorCode, MatryoshkaError } from '@matryoshka/core';
+import { plainBytes } from '@matryoshka/core/backend';
 import { BufferUsage, SHADER_STAGE_COMPUTE } from './constants.js';
 import { poolWgsl, type PoolVariant } from '../kernels/pool-wgsl.js';
 

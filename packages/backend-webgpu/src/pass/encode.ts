@@ -2,7 +2,7 @@ import type { GpuResources } from '../device/resources.js';
 import { BufferUsage } from '../device/constants.js';
 import { PARAM_WORDS, type PoolOp } from '../kernels/pool-wgsl.js';
 import { elementBytes, planChunks, type PassGeometry } from './chunks.js';
-import { WindowTable } from './tables.js';
+import { WindowTable } from '@matryoshka/core/backend';
 
 export interface PassSpec {
   readonly geometry: PassGeometry;

@@ -1,6 +1,6 @@
-import { tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
+import { fromFloat16, toFloat16, tokenGrid, type PoolingMode, type PoolingOpName, type TokenGrid } from '@matryoshka/core';
 import * as cpu from '@matryoshka/pooling';
-import { toFloat16, fromFloat16, type WebGpuBackend } from '@matryoshka/backend-webgpu';
+import type { WebGpuBackend } from '@matryoshka/backend-webgpu';
 import { assertClose, assertRejects, check, int, random } from './assert.js';
 import { fixtureOp } from '../../../../testing/fixture-requests.js';
 import type { PortableCase, SuiteContext } from './types.js';

@@ -59,9 +59,9 @@ export function modelConfig(spec: ResolvedVlmSpec, externalData: readonly string
       rms_norm_eps: t.rmsNormEps,
       vocab_size: t.vocab,
       tie_word_embeddings: false,
-      ...(ids.bos === undefined ? {} : { bos_token_id: ids.bos }),
+      bos_token_id: ids.bos,
       eos_token_id: ids.eos,
-      pad_token_id: ids.pad,
+      ...(spec.family === 'paligemma' || spec.family === 'gemma3' ? { pad_token_id: ids.pad } : {}),
     },
     vision_config: {
       model_type: spec.family === 'llava' ? 'clip_vision_model' : 'siglip_vision_model',
@@ -160,5 +160,5 @@ export function chatTemplate(spec: ResolvedVlmSpec): string | undefined {
 
 export function generationConfig(spec: ResolvedVlmSpec): object {
   const ids = familyTokenIds(spec.family);
-  return { ...(ids.bos === undefined ? { bos_token_id: ids.pad } : { bos_token_id: ids.bos }), eos_token_id: ids.eos, pad_token_id: ids.pad, do_sample: false };
+  return { bos_token_id: ids.bos, eos_token_id: ids.eos, pad_token_id: ids.pad, do_sample: false };
 }

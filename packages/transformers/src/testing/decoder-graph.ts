@@ -13,6 +13,7 @@ const MASKED = -1e9;
  * `position_ids` int64 `[batch, seq]`, `past_key_values.{i}.key/value [batch, kvHeads, past, headDim]`
  * (past may be 0) and `num_logits_to_keep` (int64 scalar; 0 keeps every position); outputs
  * `logits [batch, keep, vocab]` and `present.{i}.key/value [batch, kvHeads, past + seq, headDim]`.
+ * Gemma types add a sinusoidal absolute-position term to the embeddings (see below).
  * Each layer: RMSNorm → q/k/v (bias for qwen2) → RoPE on q and k → cache concat → grouped-query
  * attention with a causal and padding mask → o_proj → residual; RMSNorm → SwiGLU MLP → residual.
  */
@@ -59,6 +60,14 @@ export function buildDecoderGraph(spec: ResolvedVlmSpec): GraphBuilder {
   const scale = b.floats([1 / Math.sqrt(headDim)], []);
 
   let x = embeds;
+  if (t.modelType === 'gemma' || t.modelType === 'gemma3_text') {
+    // transformers.js starts paligemma/gemma3 positions at 1, not 0. RoPE alone is relative (every
+    // position shifted by one gives the same scores), so a sinusoidal absolute term is added to
+    // the embeddings: a decoder fed positions from the wrong start decodes differently.
+    const inverse = Array.from({ length: t.hidden }, (_, i) => 1 / 100 ** (i / t.hidden));
+    const angle = b.op('Mul', [b.op('Unsqueeze', [b.op('Cast', [positions], { to: FLOAT }), b.ints([2])]), b.floats(inverse)]);
+    x = b.op('Add', [x, b.op('Sin', [angle])]);
+  }
   for (let i = 0; i < t.layers; i++) {
     const p = `model.layers.${i}`;
     const h = rmsNorm(b, x, `${p}.input_layernorm`, t.hidden, t.rmsNormEps);

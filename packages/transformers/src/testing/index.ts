@@ -6,8 +6,11 @@ export { writeVlmFolder, type SessionName, type VlmFolderInfo, type WriteVlmFold
 export {
   LLAVA_1_5_7B,
   LLAVA_ONEVISION_0_5B,
+  TINY_GEMMA3,
   TINY_LLAVA,
   TINY_ONEVISION,
+  TINY_PALIGEMMA,
+  VLM_FAMILIES,
   resolveVlmSpec,
   type ResolvedVlmSpec,
   type TextModelType,
@@ -16,4 +19,4 @@ export {
   type VlmFamily,
   type VlmSpec,
 } from './spec.js';
-export { IMAGE_TOKEN, SPECIAL_TOKENS, TOKENIZER_SIZE } from './tokenizer.js';
+export { GEMMA_SPECIAL_TOKENS, GEMMA_TOKENIZER_SIZE, IMAGE_TOKEN, SPECIAL_TOKENS, TOKENIZER_SIZE, type SpecialToken } from './tokenizer.js';

@@ -55,11 +55,12 @@ export function tokenizerSizeOf(family: VlmFamily): number {
 }
 
 /** Ids a family's folder uses: its image placeholder, end of sequence and padding. */
-export function familyTokenIds(family: VlmFamily): { image: number; bos: number | undefined; eos: number; pad: number } {
+export function familyTokenIds(family: VlmFamily): { image: number; bos: number; eos: number; pad: number } {
   const g = GEMMA_SPECIAL_TOKENS;
   if (family === 'paligemma') return { image: g.image.id, bos: g.bos.id, eos: g.eos.id, pad: g.pad.id };
   if (family === 'gemma3') return { image: g.imageSoft.id, bos: g.bos.id, eos: g.eos.id, pad: g.pad.id };
-  return { image: SPECIAL_TOKENS.image.id, bos: undefined, eos: SPECIAL_TOKENS.imEnd.id, pad: SPECIAL_TOKENS.endOfText.id };
+  // Qwen-style: no BOS token; `<|endoftext|>` stands in for it in the configs.
+  return { image: SPECIAL_TOKENS.image.id, bos: SPECIAL_TOKENS.endOfText.id, eos: SPECIAL_TOKENS.imEnd.id, pad: SPECIAL_TOKENS.endOfText.id };
 }
 
 /** GPT-2's reversible map from bytes to printable code points (what ByteLevel pre-tokenizers use). */

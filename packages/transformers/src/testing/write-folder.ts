@@ -2,12 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, argumentError } from '@matryoshka/core';
 import { describe, oneOf, optionsObject } from '@matryoshka/core/backend';
-import { generationConfig, modelConfig, preprocessorConfig, processorConfig } from './configs.js';
+import { chatTemplate, generationConfig, modelConfig, preprocessorConfig, processorConfig } from './configs.js';
 import { buildDecoderGraph, buildEmbedGraph } from './decoder-graph.js';
 import { elementCount, type GraphBuilder } from './onnx-graph.js';
 import { writeOnnxModel } from './onnx-writer.js';
 import { resolveVlmSpec, type ResolvedVlmSpec, type VlmSpec } from './spec.js';
-import { SPECIAL_TOKENS, tokenizerConfigJson, tokenizerJson } from './tokenizer.js';
+import { familyTokenIds, tokenizerConfigJson, tokenizerJson } from './tokenizer.js';
 import { buildVisionGraph } from './vision-graph.js';
 
 /** Graphs whose weights pass this size go to `<file>.onnx_data` (protobuf caps a file at 2 GB). */
@@ -18,11 +18,13 @@ export type SessionName = 'embed_tokens' | 'vision_encoder' | 'decoder_model_mer
 export interface VlmFolderInfo {
   readonly dir: string;
   readonly spec: ResolvedVlmSpec;
-  /** Patches per side of the vision grid (24 for 336/14, 27 for 384/14). */
+  /** Feature rows per side of `image_features` (24 for 336/14, 27 for 384/14, 16 for gemma3's pooled 32×32). */
   readonly grid: number;
   /** Rows of `image_features` per image: grid² (+1 with a class token). */
   readonly imageTokens: number;
   readonly imageTokenId: number;
+  /** The BOS id of the family's tokenizer (llava/llava_onevision: `<|endoftext|>`, as their configs say). */
+  readonly bosTokenId: number;
   readonly eosTokenId: number;
   readonly padTokenId: number;
   /** Weight counts per session. */
@@ -49,7 +51,8 @@ function randomParameters(graph: GraphBuilder): number {
 
 /**
  * Writes a model folder in the layout transformers.js loads from disk (Node only): config.json,
- * preprocessor_config.json, processor_config.json, tokenizer.json, tokenizer_config.json,
+ * preprocessor_config.json, processor_config.json (not for paligemma, whose processor reads none),
+ * chat_template.jinja (gemma3, whose processor requires it), tokenizer.json, tokenizer_config.json,
  * generation_config.json and onnx/{embed_tokens,vision_encoder,decoder_model_merged}.onnx (with
  * `.onnx_data` beside graphs over 512 MiB of weights). Weights are seeded random values: the same
  * spec and seed give byte-identical files. Large weights are streamed, never held whole.
@@ -80,28 +83,32 @@ export async function writeVlmFolder(dir: string, spec: VlmSpec, options?: Write
     }
     parameters[name] = written.parameters;
   }
-  const json: [string, object][] = [
+  const processor = processorConfig(resolved);
+  const template = chatTemplate(resolved);
+  const texts: [string, string][] = [
     ['config.json', modelConfig(resolved, externalData)],
     ['preprocessor_config.json', preprocessorConfig(resolved)],
-    ['processor_config.json', processorConfig(resolved)],
-    ['tokenizer.json', tokenizerJson()],
-    ['tokenizer_config.json', tokenizerConfigJson()],
-    ['generation_config.json', generationConfig()],
-  ];
-  for (const [name, value] of json) {
-    const text = `${JSON.stringify(value, null, 2)}\n`;
+    ...(processor === undefined ? [] : ([['processor_config.json', processor]] as [string, object][])),
+    ['tokenizer.json', tokenizerJson(resolved.family)],
+    ['tokenizer_config.json', tokenizerConfigJson(resolved.family)],
+    ['generation_config.json', generationConfig(resolved)],
+  ].map(([name, value]) => [name as string, `${JSON.stringify(value, null, 2)}\n`]);
+  if (template !== undefined) texts.push(['chat_template.jinja', template]);
+  for (const [name, text] of texts) {
     await writeFile(join(dir, name), text);
     files[name] = Buffer.byteLength(text);
   }
   const t = resolved.text;
+  const ids = familyTokenIds(resolved.family);
   return {
     dir,
     spec: resolved,
     grid: resolved.grid,
     imageTokens: resolved.imageTokens,
-    imageTokenId: SPECIAL_TOKENS.image.id,
-    eosTokenId: SPECIAL_TOKENS.imEnd.id,
-    padTokenId: SPECIAL_TOKENS.endOfText.id,
+    imageTokenId: ids.image,
+    bosTokenId: ids.bos,
+    eosTokenId: ids.eos,
+    padTokenId: ids.pad,
     parameters,
     externalData,
     kvBytesPerToken: 2 * t.layers * t.kvHeads * t.headDim * 4,

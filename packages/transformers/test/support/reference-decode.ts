@@ -38,7 +38,13 @@ export interface ReferenceDecodeResult {
 
 interface FolderMeta {
   readonly imageTokenId: number;
+  /** Feature rows per side of `image_features` (after any pooling inside the tower). */
   readonly grid: number;
+  /**
+   * The position of the first prompt token. transformers.js's `decoder_forward` starts positions
+   * at 1 for paligemma and gemma3 (model types 'paligemma', 'gemma3', 'gemma3_text'), at 0 otherwise.
+   */
+  readonly positionStart: number;
   readonly cls: boolean;
   readonly hidden: number;
   readonly layers: number;
@@ -75,13 +81,18 @@ export class ReferenceModel {
     private readonly decoder: ort.InferenceSession,
   ) {}
 
-  static async load(folder: string): Promise<ReferenceModel> {
+  /** `positionStart` overrides the folder's first position (to show a wrong start decodes differently). */
+  static async load(folder: string, overrides: { positionStart?: number } = {}): Promise<ReferenceModel> {
     const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8'));
-    const processor = JSON.parse(await readFile(join(folder, 'processor_config.json'), 'utf8'));
+    // PaliGemma folders have no processor_config.json (their processor reads none).
+    const processor = JSON.parse(await readFile(join(folder, 'processor_config.json'), 'utf8').catch(() => '{}'));
     const t = config.text_config;
+    // Gemma3 towers pool inside and state their rows per image; the others give one row per patch.
+    const perImage: number | undefined = config.mm_tokens_per_image;
     const meta: FolderMeta = {
       imageTokenId: config.image_token_index,
-      grid: Math.floor(config.vision_config.image_size / config.vision_config.patch_size),
+      grid: perImage !== undefined ? Math.round(Math.sqrt(perImage)) : Math.floor(config.vision_config.image_size / config.vision_config.patch_size),
+      positionStart: overrides.positionStart ?? (['paligemma', 'gemma3', 'gemma3_text'].includes(config.model_type) ? 1 : 0),
       cls: processor.num_additional_image_tokens === 1,
       hidden: t.hidden_size,
       layers: t.num_hidden_layers,
@@ -159,7 +170,7 @@ export class ReferenceModel {
     const feeds: Record<string, ort.Tensor> = {
       inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, hidden]),
       attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
-      position_ids: int64(Array.from({ length: seq }, (_, i) => pastLength + i), [1, seq]),
+      position_ids: int64(Array.from({ length: seq }, (_, i) => this.meta.positionStart + pastLength + i), [1, seq]),
       num_logits_to_keep: int64([keep], []),
     };
     for (let i = 0; i < layers; i++) {
