@@ -106,7 +106,8 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
     const fixed = isPolicy(tokens) ? undefined : fixedCounts(tokens, images.length);
     const started = performance.now();
     if (images.length === 0) {
-      const encoded = tokenizeExpanded(parts.tokenizer, r.text, imageTokenId, 0, modelType, parts.layout.placeholder);
+      // The family's layout still applies (paligemma: BOS first, a trailing newline).
+      const encoded = tokenizeExpanded(parts.tokenizer, parts.layout.expand(r.text, []), imageTokenId, 0, modelType, parts.layout.placeholder);
       return finish({ ...encoded }, [], [], undefined, { preprocessMs: 0, encodeMs: 0, poolMs: 0 });
     }
 
