@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/demo/cli.js';
+import { TINY_GEMMA3, TINY_PALIGEMMA, writeVlmFolder } from '@matryoshka/transformers/testing';
 import { formatVlmSection, runVlmSection } from '../src/vlm/section.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,18 @@ describe('the demo VLM section', () => {
     const lines = formatVlmSection(r);
     expect(lines[0]).toContain('random weights');
     expect(lines.some((l) => /^ +all +729 /.test(l))).toBe(true);
+  });
+
+  it.each([
+    ['paligemma', TINY_PALIGEMMA, 256],
+    ['gemma3', TINY_GEMMA3, 256],
+  ] as const)('--vlm runs a %s folder with its own prompt format', async (name, spec, full) => {
+    const info = await writeVlmFolder(path.join(scratch, name), spec);
+    const r = await runVlmSection({ folder: info.dir, image: path.join(appDir, 'images/coffee.png'), counts: [null, 16, 1], maxNewTokens: 2 });
+    expect(r.generated).toBe(false);
+    expect(r.modelType).toBe(name);
+    expect(r.answers.map((a) => a.visualTokens)).toEqual([full, 16, 1]);
+    expect(r.answers[0]!.promptTokens - r.answers[1]!.promptTokens).toBe(full - 16);
   });
 
   it('parses --vlm, --no-vlm and --vlm-question', () => {

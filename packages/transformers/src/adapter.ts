@@ -66,6 +66,8 @@ export interface GenerateRequest extends PrepareRequest {
 export interface MatryoshkaVlm {
   readonly model: unknown;
   readonly modelType: string;
+  /** What a prompt writes where an image goes: `<image>`; gemma3 `<start_of_image>`. */
+  readonly imageMarker: string;
   /** Tokenizes the prompt with one placeholder per pooled token and pools the images' features. */
   prepare(request: PrepareRequest): Promise<PreparedInputs>;
   /** `prepare`, then `model.generate`; resolves to what `model.generate` resolves to (the ids). */
@@ -168,7 +170,7 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
     disposed = true;
     releaseHook(model);
   };
-  return Object.freeze({ model, modelType, prepare, generate, dispose, [Symbol.dispose]: dispose });
+  return Object.freeze({ model, modelType, imageMarker: parts.layout.marker, prepare, generate, dispose, [Symbol.dispose]: dispose });
 }
 
 function planAll(counts: readonly TokenCount[], grid: { rows: number; cols: number }, mode: PoolingMode, argument?: (i: number) => string): PlannedCount[] {

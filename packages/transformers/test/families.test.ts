@@ -136,6 +136,7 @@ describe.each(CASES)('$family', (c) => {
   it('stock processor + stock generate = prepare({ tokens: null }) + generate = the reference decoder (one and two images)', async () => {
     const stockModel = (await loadVlm(info.dir)).model; // never wrapped
     const adapter = withMatryoshka(vlm.model, vlm.processor);
+    expect(adapter.imageMarker).toBe(c.family === 'gemma3' ? '<start_of_image>' : '<image>');
     try {
       for (const [text, images, expected] of [
         [c.one.text, [testImage(320, 240, 1)], c.one.ids(256)],

@@ -37,7 +37,7 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOpti
     .option('--predictor-dir <dir>', 'the folder with predictor.json, samples.json and the sample images', path.relative(cwd, DEFAULT_PREDICTOR_DIR) || '.')
     .option('--out <dir>', 'where the HTML report goes (index.html)', 'demo-report')
     .option('--no-report', 'write no HTML report')
-    .option('--vlm <folder>', 'a transformers.js llava or llava_onevision model folder for the VLM section (default: a generated tiny model with random weights)')
+    .option('--vlm <folder>', 'a transformers.js model folder (llava, llava_onevision, paligemma or gemma3) for the VLM section (default: a generated tiny model with random weights)')
     .option('--no-vlm', 'skip the VLM section')
     .option('--vlm-question <text>', 'the question the VLM section asks about the first image', DEFAULT_QUESTION)
     .exitOverride()

@@ -27,9 +27,10 @@ export interface VlmAnswer {
  * new token's arrival (a transformers.js streamer) splits prefill from decoding.
  */
 export async function askAtCounts(vlm: LoadedVlm, image: unknown, question: string, counts: readonly (number | null)[], maxNewTokens: number): Promise<VlmAnswer[]> {
-  const adapter = withMatryoshka(vlm.model, vlm.processor, vlm.modelType === 'llava_onevision' ? { tokenizer: vlm.tokenizer } : {});
+  // The tokenizer is passed for every family: llava_onevision's processor has none.
+  const adapter = withMatryoshka(vlm.model, vlm.processor, { tokenizer: vlm.tokenizer });
   try {
-    const text = questionPrompt(vlm.tokenizer, question, typeof vlm.processor.config?.image_token === 'string' ? vlm.processor.config.image_token : '<image>');
+    const text = questionPrompt(vlm.tokenizer, vlm.modelType, question, adapter.imageMarker);
     const out: VlmAnswer[] = [];
     // One untimed pass first: ONNX Runtime's first run of a session includes one-off setup.
     const warm = await adapter.prepare({ text, images: [image], tokens: counts.at(-1) ?? null });

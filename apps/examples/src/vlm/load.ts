@@ -47,16 +47,21 @@ export async function loadVlmFolder(folder: string): Promise<LoadedVlm> {
   return { folder: dir, modelType, model, processor, tokenizer };
 }
 
-/** A one-image chat prompt: the tokenizer's chat template when it has one, else the ChatML layout. */
-export function questionPrompt(tokenizer: any, question: string, imageToken = '<image>'): string {
+/**
+ * A one-image question in the family's prompt format: PaliGemma's task prefix (`answer en …`,
+ * the image tokens lead), else the tokenizer's chat template when it has one and it places the
+ * image marker, else the ChatML layout.
+ */
+export function questionPrompt(tokenizer: any, modelType: string, question: string, marker: string): string {
+  if (modelType === 'paligemma') return `${marker}answer en ${question}`;
   if (typeof tokenizer.chat_template === 'string' && tokenizer.chat_template.length > 0) {
     try {
       const content = [{ type: 'image' }, { type: 'text', text: question }];
       const text = tokenizer.apply_chat_template([{ role: 'user', content }], { tokenize: false, add_generation_prompt: true });
-      if (typeof text === 'string' && text.includes(imageToken)) return text;
+      if (typeof text === 'string' && text.split(marker).length === 2) return text;
     } catch {
       // Templates that take only string contents: fall back to ChatML below.
     }
   }
-  return `<|im_start|>user\n${imageToken}\n${question}<|im_end|>\n<|im_start|>assistant\n`;
+  return `<|im_start|>user\n${marker}\n${question}<|im_end|>\n<|im_start|>assistant\n`;
 }
