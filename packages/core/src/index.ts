@@ -42,14 +42,3 @@ export {
 } from './backend/registry.js';
 export { POOLING_OPS, type PoolingOpName } from './plan/op-windows.js';
 export { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from './numeric/half.js';
-
-// TRANSITION (removed once backend-webgpu imports these from `@matryoshka/core/backend`).
-export { arrayOf, bool, intPair, optionsObject, readProperty } from './validate.js';
-export { isSharedMemory, overlapsMemory, plainBytes } from './memory.js';
-export { MAX_AXIS, MAX_AXIS_WEIGHTS, MAX_FRAMES, MAX_LEVELS, checkOutputBytes, maxOutputBytes } from './plan/limits.js';
-export { adaptiveWindows, bilinearWindows, poolOutputSize, poolWindows } from './plan/windows.js';
-export { resolvePlanOptions } from './plan/plan-levels.js';
-export { scheduleLevels, type LevelSource, type PoolStep, type Schedule } from './plan/schedule.js';
-export { planOp, type OpPlan } from './plan/op-windows.js';
-export { createTokenPyramid, disposedError, findLevel } from './backend/pyramid.js';
-export { registerBackend } from './backend/registry.js';

@@ -194,6 +194,7 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     await encoder.dispose();
   }
   timings.features = seconds(t);
+  log(`Features: cache ${features.cache}, ${timings.features} s`);
 
   t = performance.now();
   const backend = await useFastestTfjsBackend();

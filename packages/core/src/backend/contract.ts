@@ -45,11 +45,8 @@ export interface OpResult extends GridShape {
  */
 export interface Backend<TInput = never, TPyramid extends Pyramid = Pyramid, TResult extends OpResult = OpResult> {
   readonly name: string;
-  /**
-   * `BACKEND_CONTRACT_VERSION` of the core this backend was written against.
-   * TRANSITION: optional until every backend in the repository declares it.
-   */
-  readonly contractVersion?: number;
+  /** `BACKEND_CONTRACT_VERSION` of the core this backend was written against. */
+  readonly contractVersion: number;
   /** True after `dispose()`; the registry then creates a fresh instance on the next `getBackend`. */
   readonly disposed: boolean;
   /** Checks every argument before any work; rejects with `MatryoshkaError`. */

@@ -189,8 +189,7 @@ async function instance(entry: BackendRegistration): Promise<AnyBackend> {
  */
 function checkContract(backend: AnyBackend): AnyBackend {
   const version = (backend as Partial<AnyBackend> | null)?.contractVersion;
-  // TRANSITION: an instance that declares no version is accepted until every backend declares one.
-  if (version !== undefined && version !== BACKEND_CONTRACT_VERSION) {
+  if (version !== BACKEND_CONTRACT_VERSION) {
     try {
       backend?.dispose?.();
     } catch {
