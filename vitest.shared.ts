@@ -14,4 +14,6 @@ export const sourceAliases = {
   '@matryoshka/transformers': fileURLToPath(new URL('./packages/transformers/src/index.ts', import.meta.url)),
   '@matryoshka/scale-predictor/train': fileURLToPath(new URL('./packages/scale-predictor/src/train.ts', import.meta.url)),
   '@matryoshka/scale-predictor': fileURLToPath(new URL('./packages/scale-predictor/src/index.ts', import.meta.url)),
+  // The private test helpers: the folder, so each subpath (`@matryoshka/testing/conformance`) maps to its source.
+  '@matryoshka/testing': fileURLToPath(new URL('./testing', import.meta.url)),
 };

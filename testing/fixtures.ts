@@ -29,16 +29,10 @@ export function loadFloats(file: string): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-/** max |a − b| / max |b|: the parity measure (float32 parity means ≤ 1e-5). */
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const d = Math.abs(actual[i]! - e);
-    if (!(d <= err)) err = d; // NaN-safe: a NaN difference becomes the error
-    scale = Math.max(scale, Math.abs(e));
-  }
-  return err / (scale || 1);
-}
+/** The fixtures as the conformance suite reads them (`ConformanceContext.fixtures`), from this folder. */
+export const nodeFixtures = {
+  manifest: async (): Promise<{ generator: string; cases: FixtureCase[] }> => loadManifest(),
+  floats: async (file: string): Promise<Float32Array> => loadFloats(file),
+};
+
+export { relativeError } from './relative-error.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { TokenPyramid } from '@matryoshka/core';
 import { defaultModel, loadEncoder, type LoadedEncoder } from '@matryoshka/encoders';
 import { buildPyramid } from '@matryoshka/pooling';
-import { chooseScale, coarseFeatures, loadPredictor } from '@matryoshka/scale-predictor';
+import { chooseScale, loadPredictor, predictorInput } from '@matryoshka/scale-predictor';
 import * as ort from 'onnxruntime-node';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
@@ -165,7 +165,7 @@ describe.skipIf(missing !== undefined)('the browser demo (npm run web)', () => {
     const sample = samples.samples[0]!;
     const predictor = loadPredictor(await readFile(path.join(mosaicDir, 'predictor.json'), 'utf8'));
     const pyramid = await nodePyramid(path.join(mosaicDir, sample.image));
-    const probabilities = Array.from(predictor.predict(coarseFeatures(pyramid.at(1), pyramid.at(9), sample.embedding)));
+    const probabilities = Array.from(predictor.predict(predictorInput(predictor, pyramid, sample.embedding)));
     const { result, canvases, text } = await runPage(browser.page, server.url, 'sample=0');
     expect(text).toContain(sample.question);
     expectDrawn(canvases, pyramid.levels.map((l) => levelStats(l)));

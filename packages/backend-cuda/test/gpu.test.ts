@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenGrid } from '@matryoshka/core';
 import { createCudaBackend, type CudaBackend } from '../src/index.js';
-import { paritySuite } from './parity/suite.js';
+import { cudaSuite } from './parity/suite.js';
 import { seeded } from './parity/data.js';
 
-// The parity suite on a real GPU, through libcuda.so.1. Skipped, with the reason printed, where
+// The shared conformance suite and the cuda-only cases on a real GPU, through libcuda.so.1. Skipped, with the reason printed, where
 // the backend cannot start (no driver, no device, driver too old for the PTX).
 let reason = '';
 let backend: CudaBackend | undefined;
@@ -23,7 +23,7 @@ describe.skipIf(backend === undefined)(`cuda on a GPU${backend ? ` (${backend.de
     backend?.dispose();
     stepwise?.dispose();
   });
-  paritySuite(() => ({ backend: backend!, stepwise: stepwise!, runs: 200, iterations: 10_000 }));
+  cudaSuite(() => ({ backend: backend!, stepwise: stepwise!, runs: 200, iterations: 10_000, create: () => createCudaBackend() }));
 
   it('10,000 default pyramids of a batch: the backend holds no more memory after than before', async () => {
     const b = backend!;

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createCudaBackend, type CudaBackend } from '../src/index.js';
 import { fakeLibcuda } from './host/fake-libcuda.js';
-import { paritySuite } from './parity/suite.js';
+import { cudaSuite } from './parity/suite.js';
 
-// The parity suite on the host emulation: kernels/pool.cu built by g++ into a fake libcuda.so.1,
-// loaded through koffi like the real driver. Checks the kernels' arithmetic and every host-side
-// step (argument packing, launch geometry, memory) without a GPU.
+// The shared conformance suite and the cuda-only cases on the host emulation: kernels/pool.cu
+// built by g++ into a fake libcuda.so.1, loaded through koffi like the real driver. Checks the
+// kernels' arithmetic and every host-side step (argument packing, launch geometry, memory)
+// without a GPU.
 const fake = fakeLibcuda();
 
 if (typeof fake === 'string') {
@@ -24,6 +25,6 @@ if (typeof fake === 'string') {
       backend?.dispose();
       stepwise?.dispose();
     });
-    paritySuite(() => ({ backend, stepwise, runs: 100, iterations: 300 }));
+    cudaSuite(() => ({ backend, stepwise, runs: 100, iterations: 300, create: () => createCudaBackend({ library: fake.path }) }));
   });
 }

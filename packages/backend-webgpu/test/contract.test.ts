@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_CONTRACT_VERSION, getBackend, tokenGrid } from '@matryoshka/core';
 import { createWebGpuBackend, type WebGpuBackend } from '../src/index.js';
-import { seededFloats } from '../../../testing/random.js';
+import { seededFloats } from '@matryoshka/testing/random';
 
 // Contract version 2 on Dawn (SwiftShader here): the declared version, typed getBackend, partial reads.
 const grid = tokenGrid(seededFloats(2 * 24 * 24 * 8, 3), { frames: 2, rows: 24, cols: 24, channels: 8 });

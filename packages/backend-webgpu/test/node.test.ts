@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { nodeFixtures } from '@matryoshka/testing/fixtures';
 import { createWebGpuBackend, type WebGpuBackend } from '../src/index.js';
-import { cases } from './portable/cases.js';
-import { loadFloats, loadManifest } from '../../../testing/fixtures.js';
+import { webgpuSuite } from './portable/suite.js';
 import type { SuiteContext } from './portable/types.js';
 
-// The portable suite on Dawn (the `webgpu` package): SwiftShader in CI, a real GPU elsewhere.
+// The shared conformance suite and the WebGPU-only cases on Dawn (the `webgpu` package):
+// SwiftShader in CI, a real GPU elsewhere. The Chromium page runs the same list (test/browser).
 
 let backend: WebGpuBackend;
 const extra: WebGpuBackend[] = [];
@@ -21,10 +22,7 @@ beforeAll(async () => {
       extra.push(b);
       return b;
     },
-    fixtures: {
-      manifest: async () => loadManifest(),
-      floats: async (file) => loadFloats(file),
-    },
+    fixtures: nodeFixtures,
   };
 });
 
@@ -34,5 +32,7 @@ afterAll(() => {
 });
 
 describe('webgpu backend in Node', () => {
-  for (const c of cases) it(c.name, () => c.run(ctx));
+  const suite = webgpuSuite();
+  for (const c of suite.cases) it(c.name, () => c.run(ctx));
+  for (const s of suite.skipped) it.skip(`${s.name} (${s.reason})`, () => undefined);
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALES, ErrorCode, planLevels } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 const summary = (grid: { rows: number; cols: number }, options: Parameters<typeof planLevels>[1]) =>
   planLevels(grid, options).map((l) => [l.requested, l.kernel, l.rows, l.cols, l.tokens]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, planLevels, tokenGrid, type PyramidLevel } from '../src/index.js';
 import { createDevicePyramid, createTokenPyramid, type DeviceReadResult } from '../src/backend-kit/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 const shape = { frames: 1, rows: 4, cols: 4, channels: 1 };
 const plans = planLevels(shape, { scales: [16, 4, 1] });

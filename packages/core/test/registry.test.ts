@@ -12,7 +12,7 @@ import {
   BACKEND_CONTRACT_VERSION,
 } from '../src/index.js';
 import { createTokenPyramid, registerBackend } from '../src/backend-kit/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 /** A minimal backend for registry tests: counts how often it was created and disposed. */
 function fakeBackend(name: string, created: { count: number }): Backend<never, TokenPyramid> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, assertTokenGrid, splitFrames, stackFrames, tokenCount, tokenGrid } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 describe('tokenGrid', () => {
   it('wraps without copying and defaults frames to 1', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, anyresTokenCount, planLevels, videoTokenCount } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 describe('anyresTokenCount (LLaVA-NeXT)', () => {
   it('gives the true sequence lengths of an unpadded 2×2 layout at every M3 scale', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { ErrorCode } from '@matryoshka/core';
 import { DEFAULT_ENCODER, decodeImage, loadEncoder, loadImage, preprocessImage } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { expectRejection, fixture, fixtureBytes, tempDir } from './helpers.js';
 
 const dir = tempDir('bad-input');

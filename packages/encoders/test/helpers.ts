@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { CaughtMatryoshkaError } from '../../../testing/expect-error.js';
+import type { CaughtMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 export const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(name)));
@@ -12,19 +12,10 @@ export const PHOTOS = ['chelsea.png', 'coffee.png', 'rocket.jpg'] as const;
 /** A fresh cache folder per test file, so tests never touch ~/.cache. */
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `matryoshka-${prefix}-`));
 
-/** Largest absolute difference over the largest magnitude of the reference. */
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}
+/** The shared parity measure (Infinity when the sizes differ, NaN-safe). */
+export { relativeError } from '@matryoshka/testing/relative-error';
 
-/** The async twin of testing/expect-error.ts: `promise` rejects with a MatryoshkaError with this code and argument. */
+/** The async twin of `expectMatryoshkaError` (@matryoshka/testing/expect-error): `promise` rejects with a MatryoshkaError with this code and argument. */
 export async function expectRejection(promise: Promise<unknown>, code: string, argument?: string): Promise<CaughtMatryoshkaError> {
   let caught: unknown;
   try {

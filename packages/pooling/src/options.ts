@@ -1,9 +1,7 @@
 import { type NonFinitePolicy } from '@matryoshka/core';
-import { oneOf } from '@matryoshka/core/backend';
+import { nonFiniteOption } from '@matryoshka/core/backend';
 
-const POLICIES: readonly NonFinitePolicy[] = ['reject', 'propagate'];
-
-/** The `nonFinite` option; 'reject' when absent. */
-export function nonFinitePolicy(value: unknown, argument = 'options.nonFinite'): NonFinitePolicy {
-  return value === undefined ? 'reject' : oneOf(value, POLICIES, argument);
+/** The `nonFinite` option ('reject' when absent), checked by the kit's rule so every backend names it alike. */
+export function nonFinitePolicy(value: unknown): NonFinitePolicy {
+  return nonFiniteOption({ nonFinite: value });
 }

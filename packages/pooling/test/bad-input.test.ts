@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, tokenGrid } from '@matryoshka/core';
 import { adaptiveAvgPool2d, avgPool2d, avgPool3d, bilinearResize, buildPyramid, maxPool2d, sequentialSample, spatialSample } from '../src/index.js';
 import { seededData } from './arbitraries.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 const grid = tokenGrid(seededData(24 * 24 * 4, 7), { rows: 24, cols: 24, channels: 4 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, getBackend, listBackends, tokenGrid } from '@matryoshka/core';
 import { buildPyramid, createCpuBackend } from '../src/index.js';
 import { seededData } from './arbitraries.js';
-import { relativeError } from './fixtures.js';
+import { relativeError } from '@matryoshka/testing/relative-error';
 
 const grid = tokenGrid(seededData(24 * 24 * 8, 11), { rows: 24, cols: 24, channels: 8 });
 

@@ -4,7 +4,7 @@ import { ErrorCode, isMatryoshkaError, planLevels, tokenGrid, type PoolingMode, 
 import { poolOutputSize } from '@matryoshka/core/backend';
 import { avgPool2d, buildPyramid } from '../src/index.js';
 import { gridArb, scaleFor, seededData } from './arbitraries.js';
-import { relativeError } from './fixtures.js';
+import { relativeError } from '@matryoshka/testing/relative-error';
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
 

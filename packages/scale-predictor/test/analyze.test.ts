@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@matryoshka/core';
 import { analyzeOracle, buildSampleTable, parseJsonl } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { EXAMPLE, recordsFrom } from './helpers.js';
 
 const example = parseJsonl(readFileSync(EXAMPLE, 'utf8'));

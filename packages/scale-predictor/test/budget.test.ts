@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@matryoshka/core';
 import { allocateBudget, chooseScale } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 /** Every assignment, for checking the DP on small cases. */
 function bruteForce(p: number[][], cost: (i: number, j: number) => number, budget: number): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@matryoshka/core';
 import { buildSampleTable, evaluatePredictor, formatEvaluation, joinFeatures, type Evaluation } from '../src/index.js';
 import { trainPredictor } from '../src/train.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { synthetic } from './helpers.js';
 
 // Train and held-out sets drawn independently from the same known rule (helpers.ts).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@matryoshka/core';
 import { ScalePredictor, buildSampleTable, joinFeatures, loadPredictor, savePredictor, type PredictorParams } from '../src/index.js';
 import { trainPredictor } from '../src/train.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { synthetic } from './helpers.js';
 
 const SCALES = [1, 9, 36, 144, 576];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@matryoshka/core';
 import { analyzeOracle, importLmmsEval } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 // The shape lmms-eval's --log_samples writes: doc_id, doc, target, resps, filtered_resps, then the metrics.
 const sample = (doc_id: number, metric: unknown) => ({ doc_id, doc: { category: 'text' }, target: 'a', resps: [['a']], filtered_resps: ['a'], ...(metric as object) });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, tokenGrid } from '@matryoshka/core';
 import { PREDICTOR_VERSION, buildSampleTable, coarseFeatures, joinFeatures, loadPredictor, savePredictor } from '../src/index.js';
 import { matryoshkaLoss, trainPredictor } from '../src/train.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { synthetic } from './helpers.js';
 
 const data = synthetic(240, 7);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, tokenGrid, type TokenGrid } from '@matryoshka/core';
 import { allocateInBatches, calibration, cascade, meanCorrectness, predictorInput, pyramidFeatures, softOracle } from '../src/index.js';
-import { expectMatryoshkaError } from '../../../testing/expect-error.js';
+import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 const COSTS = [1, 9, 36, 144, 576];
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/demo/cli.js';
 import { runDemo } from '../../src/demo/run.js';
-import { newTally, summary } from '../../../../testing/hostile.js';
+import { newTally, summary } from '@matryoshka/testing/hostile';
 
 // The demo's flags and files under hostile input: each bad value is one "Error: …" line naming
 // the flag and exit code 1 (before any model loads); special files are refused, never read.

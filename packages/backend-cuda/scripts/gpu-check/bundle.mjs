@@ -39,6 +39,8 @@ await build({
     '@matryoshka/core/backend': join(repo, 'packages/core/src/backend-kit/index.ts'),
     '@matryoshka/core': join(repo, 'packages/core/src/index.ts'),
     '@matryoshka/pooling': join(repo, 'packages/pooling/src/index.ts'),
+    // The tests' helpers (seeded data, the parity measure): a folder, so subpaths map to its sources.
+    '@matryoshka/testing': join(repo, 'testing'),
   },
   logLevel: 'warning',
 });

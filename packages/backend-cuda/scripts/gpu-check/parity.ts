@@ -4,6 +4,8 @@ import { fromBfloat16, fromFloat16, toBfloat16, toFloat16, tokenGrid, type Pooli
 import * as cpu from '@matryoshka/pooling';
 import type { CudaBackend, CudaDType, CudaInput } from '../../src/index.js';
 import type { Torch } from './torch.js';
+import { seededFloats as seeded } from '@matryoshka/testing/random';
+import { relativeError } from '@matryoshka/testing/relative-error';
 
 /** One line of the parity report. */
 export interface Check {
@@ -18,30 +20,9 @@ export interface Check {
 
 export const TOLERANCE: Record<CudaDType, number> = { float32: 1e-5, float16: 1e-3, bfloat16: 8e-3 };
 
-/** xorshift values in [-4, 4): the same data on every run. */
-export function seeded(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32) * 8 - 4;
-  }
-  return out;
-}
-
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    if (!(d <= err)) err = d;
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return err / (scale || 1);
-}
+// The tests' seeded data and parity measure (@matryoshka/testing), so a check here and a test agree.
+export { seededFloats as seeded } from '@matryoshka/testing/random';
+export { relativeError } from '@matryoshka/testing/relative-error';
 
 /** The grid as the device sees it in `dtype`: the input to pass, and its exact float32 values. */
 export function typed(g: TokenGrid, dtype: CudaDType): { input: CudaInput; exact: TokenGrid } {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { seededFloats as seeded } from '../../../../testing/random.js';
+import { seededFloats as seeded } from '@matryoshka/testing/random';
 import { ErrorCode, isMatryoshkaError, planLevels, tokenGrid, type PoolingMode, type TokenGrid } from '@matryoshka/core';
 
-export { seededFloats as seeded } from '../../../../testing/random.js';
+export { seededFloats as seeded } from '@matryoshka/testing/random';
 
 /** Random grids with awkward sizes: odd, prime, channels not a multiple of 32 or 8. */
 export const gridArb = (limits: { maxSide?: number; maxChannels?: number; maxFrames?: number } = {}): fc.Arbitrary<TokenGrid> =>
@@ -53,15 +53,4 @@ export function plannable(g: TokenGrid, scales: number[], mode: PoolingMode): bo
   }
 }
 
-/** max |a − b| / max |b| (NaN-safe: a NaN difference is the error). */
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    if (!(d <= err)) err = d;
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return err / (scale || 1);
-}
+export { relativeError } from '@matryoshka/testing/relative-error';

@@ -1,5 +1,5 @@
 /**
- * The portable suite (`test/portable/cases.ts`) in a real browser: headless Debian Chromium with
+ * The WebGPU suite (`test/portable/suite.ts`: the shared conformance cases, then the WebGPU-only ones) in a real browser: headless Debian Chromium with
  * WebGPU on SwiftShader, loading the BUILT package (`dist/`). One test per case.
  * Skipped, with the reason printed, where `/usr/bin/chromium` is missing.
  */
@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases } from '../portable/cases.js';
-import { FIXTURE_DIR } from '../../../../testing/fixtures.js';
+import { webgpuSuite } from '../portable/suite.js';
+import { FIXTURE_DIR } from '@matryoshka/testing/fixtures';
 import { bundlePage } from './bundle.js';
 import { chromiumPath, runPageInChromium, type PageRun } from './chromium.js';
 import { startServer, type StaticServer } from './server.js';
@@ -25,7 +25,7 @@ if (!haveChromium) {
   );
 }
 
-const caseNames = cases.map((c) => c.name);
+const caseNames = webgpuSuite().cases.map((c) => c.name);
 
 describe.skipIf(!haveChromium)('portable suite in headless Chromium (WebGPU, built package)', () => {
   let server: StaticServer | undefined;

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../../../../testing/chromium.js';
+import { chromiumArgs, chromiumPath } from '@matryoshka/testing/chromium';
 import type { CaseResult, PageInfo, PageState } from './protocol.js';
 
 export { chromiumArgs, chromiumPath };

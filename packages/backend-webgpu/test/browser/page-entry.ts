@@ -1,10 +1,11 @@
 /**
  * The browser side of the Chromium run: bundled by `bundle.ts` against the packages' built
- * `dist/` files, served by `server.ts`, driven by `chromium.ts`. Runs every portable case in
- * order on `navigator.gpu` and leaves the results on `window` (see `protocol.ts`).
+ * `dist/` files, served by `server.ts`, driven by `chromium.ts`. Runs the same case list as the
+ * Node run (the shared conformance suite, then the WebGPU-only cases) in order on `navigator.gpu`
+ * and leaves the results on `window` (see `protocol.ts`).
  */
 import { createWebGpuBackend, type WebGpuBackend } from '@matryoshka/backend-webgpu';
-import { cases } from '../portable/cases.js';
+import { webgpuSuite } from '../portable/suite.js';
 import type { FixtureCase, SuiteContext } from '../portable/types.js';
 import type { CaseResult, PageInfo, PageState } from './protocol.js';
 
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     },
     fixtures,
   };
-  for (const testCase of cases) {
+  for (const testCase of webgpuSuite().cases) {
     state.__current = testCase.name;
     render(info, results, testCase.name);
     const start = performance.now();

@@ -1,10 +1,10 @@
-import type { FixtureCase } from '../../../../testing/fixtures.js';
+import type { FixtureCase } from '@matryoshka/testing/fixture-requests';
 import type { WebGpuBackend, WebGpuBackendOptions } from '../../src/index.js';
 
 export type { FixtureCase };
 
 /**
- * What a host (vitest in Node on Dawn, or a page in Chromium) gives the portable suite. The
+ * What a host (vitest in Node on Dawn, or a page in Chromium) gives the WebGPU suite. The
  * suite itself imports no test runner and no Node API, so the same cases run in both places.
  */
 export interface SuiteContext {

@@ -14,7 +14,7 @@ import {
   sharedFloats,
   summary,
   type Tally,
-} from '../../../../testing/hostile.js';
+} from '@matryoshka/testing/hostile';
 
 // Junk at every public function of core: each call returns a right result or a coded
 // MatryoshkaError naming the argument — never a raw error, a hang, a non-finite number or a

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { newTally, summary } from '../../../../testing/hostile.js';
+import { newTally, summary } from '@matryoshka/testing/hostile';
 
 // Bombs and special files, in a child process with a 384 MiB heap and a 60 s limit: a 48 KB
 // PNG declaring 20000×20000 pixels, a JPEG declaring 10000×10000, /dev/zero and a FIFO as image

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage, encodeModel, imageFormat, loadEncoder, loadImage, outputToGrids, preprocessImage, resolveOrt, resolvePreprocessing, type OnnxGraph } from '../../src/index.js';
-import { attempt, finiteArrays, hostileOptions, junkValue, newTally, show, summary, type Tally } from '../../../../testing/hostile.js';
+import { attempt, finiteArrays, hostileOptions, junkValue, newTally, show, summary, type Tally } from '@matryoshka/testing/hostile';
 import { smallJpeg, smallPng } from './images.js';
 
 // Junk at the encoders' public functions and mutated files at their readers: every call returns

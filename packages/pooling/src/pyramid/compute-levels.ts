@@ -1,5 +1,5 @@
 import { ErrorCode, MatryoshkaError, type LevelPlan, type NonFinitePolicy, type TokenGrid } from '@matryoshka/core';
-import { scheduleLevels, type Schedule } from '@matryoshka/core/backend';
+import { scheduleLevels, stepOwners, type Schedule } from '@matryoshka/core/backend';
 import { separablePool } from '../kernels/separable-pool.js';
 import { allFinite, nonFiniteError } from '../non-finite.js';
 import { wasmKernels, wasmUnavailableReason } from '../wasm/load-kernels.js';
@@ -38,7 +38,7 @@ export function computeLevels(
   }
 
   // Each step writes into the target of the first level that asked for its kernel.
-  const owner = schedule.steps.map((_, s) => schedule.levels.findIndex((l) => l.kind === 'step' && l.step === s));
+  const owner = stepOwners(schedule);
   const stepTargets = owner.map((i) => targets[i]!);
   if (wasm === null) {
     runStepsJs(grid, schedule.steps, stepTargets, checkInput);

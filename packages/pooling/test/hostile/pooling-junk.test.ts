@@ -14,7 +14,7 @@ import {
   show,
   summary,
   type Tally,
-} from '../../../../testing/hostile.js';
+} from '@matryoshka/testing/hostile';
 
 // Junk at every public function of the cpu backend: each call returns levels that are finite
 // and sized as planned, or a coded MatryoshkaError naming the argument. Inputs are never

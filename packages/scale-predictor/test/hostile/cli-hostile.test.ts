@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeOracle, checkRecord, chooseScale, formatTable, importLmmsEval, parseJsonl, renderPlot, toJsonl } from '../../src/index.js';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { attempt, finiteArrays, junkValue, newTally, show, summary, type Tally } from '../../../../testing/hostile.js';
+import { attempt, finiteArrays, junkValue, newTally, show, summary, type Tally } from '@matryoshka/testing/hostile';
 import { EXAMPLE, tempDir } from '../helpers.js';
 
 // The oracle CLI and its readers under hostile input: every failure is one line on stderr with
