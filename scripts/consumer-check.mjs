@@ -175,7 +175,21 @@ check(`tsc resolves ${typed.filter((e) => e in needsPeer).join(', ')} under ever
     const file = join(app, `train-${mode.name.replace('/', '-')}.ts`);
     writeFileSync(file, `import { matryoshkaLoss } from '@matryoshka/scale-predictor/train';\nexport const f = matryoshkaLoss;\n`);
     const config = join(app, `tsconfig.train-${mode.name.replace('/', '-')}.json`);
-    writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module: mode.module, moduleResolution: mode.moduleResolution, strict: true, skipLibCheck: true, noEmit: true, types: ['node'] }, files: [file] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: mode.module,
+          moduleResolution: mode.moduleResolution,
+          strict: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: [file],
+      }),
+    );
     try {
       run(process.execPath, [tsc, '-p', config], { cwd: app });
       notes.push(`${mode.name} ok`);

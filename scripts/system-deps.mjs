@@ -49,7 +49,7 @@ const requirements = [
     debian: 'libvulkan1',
     linuxOnly: true,
     ok: hasVulkanLoader,
-    elsewhere: 'install your distribution\'s Vulkan loader package (libvulkan1, vulkan-loader)',
+    elsewhere: "install your distribution's Vulkan loader package (libvulkan1, vulkan-loader)",
   },
   {
     what: 'Fashion-MNIST (the mosaic-QA study test)',
@@ -93,7 +93,12 @@ function main() {
   const checkOnly = process.argv.includes('--check');
   let absent = missing();
   if (absent.length === 0) {
-    console.log(`system-deps: ok (${requirements.map((r) => r.debian).filter((p, i, all) => all.indexOf(p) === i).join(', ')})`);
+    console.log(
+      `system-deps: ok (${requirements
+        .map((r) => r.debian)
+        .filter((p, i, all) => all.indexOf(p) === i)
+        .join(', ')})`,
+    );
     return 0;
   }
   const apt = linux && commandExists('apt-get');
@@ -108,7 +113,9 @@ function main() {
   }
   const prefix = checkOnly ? null : elevation();
   if (prefix === null) {
-    console.error(`system-deps: ${checkOnly ? 'to install them, run' : 'cannot install them without root or sudo; run'}:\n\n  ${command}\n\nthen npm test again.`);
+    console.error(
+      `system-deps: ${checkOnly ? 'to install them, run' : 'cannot install them without root or sudo; run'}:\n\n  ${command}\n\nthen npm test again.`,
+    );
     return 1;
   }
   // A fresh image has no package lists: update first, then install.

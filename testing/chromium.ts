@@ -5,7 +5,8 @@
  */
 export const chromiumPath = process.env.MATRYOSHKA_CHROMIUM ?? '/usr/bin/chromium';
 
-const adapterArgs = process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? ['--enable-features=Vulkan'] : ['--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+const adapterArgs =
+  process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? ['--enable-features=Vulkan'] : ['--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
 
 export const chromiumArgs = [
   '--enable-unsafe-webgpu',

@@ -12,8 +12,7 @@ export type { FixtureCase, FixtureLevel } from './fixture-requests.js';
  * MATRYOSHKA_FIXTURES points elsewhere (e.g. fixtures regenerated with another PyTorch). Missing
  * fixtures fail the run: parity is not optional.
  */
-export const FIXTURE_DIR =
-  process.env.MATRYOSHKA_FIXTURES ?? fileURLToPath(new URL('./fixtures/pytorch/', import.meta.url));
+export const FIXTURE_DIR = process.env.MATRYOSHKA_FIXTURES ?? fileURLToPath(new URL('./fixtures/pytorch/', import.meta.url));
 
 export function loadManifest(): { generator: string; cases: FixtureCase[] } {
   const path = `${FIXTURE_DIR}/manifest.json`;

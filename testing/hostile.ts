@@ -160,8 +160,27 @@ export function finiteArrays(...arrays: ArrayLike<number>[]): true | string {
 export function hostileOptions(good: Record<string, unknown>): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constant(Object.create(good)),
-    fc.constant(Object.defineProperty({ ...good }, Object.keys(good)[0] ?? 'x', { get: () => { throw new Error('getter boom'); }, enumerable: true })),
-    fc.constant(new Proxy({ ...good }, { get: () => { throw new Error('proxy boom'); }, ownKeys: () => { throw new Error('proxy keys boom'); } })),
+    fc.constant(
+      Object.defineProperty({ ...good }, Object.keys(good)[0] ?? 'x', {
+        get: () => {
+          throw new Error('getter boom');
+        },
+        enumerable: true,
+      }),
+    ),
+    fc.constant(
+      new Proxy(
+        { ...good },
+        {
+          get: () => {
+            throw new Error('proxy boom');
+          },
+          ownKeys: () => {
+            throw new Error('proxy keys boom');
+          },
+        },
+      ),
+    ),
     fc.constant(JSON.parse(`{"__proto__": {"scales": [1]}, "constructor": 5}`)),
     fc.constant({ ...good, constructor: null, toString: 3 }),
     fc.constant(null),

@@ -10,9 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // Vulkan on the CPU where no GPU driver is installed (Debian's chromium ships SwiftShader);
     // MATRYOSHKA_WEBGPU_REAL=1 leaves the system's Vulkan drivers alone (scripts/gpu-check.sh).
-    env:
-      process.env.MATRYOSHKA_WEBGPU_REAL === '1'
-        ? {}
-        : { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
+    env: process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? {} : { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
   },
 });

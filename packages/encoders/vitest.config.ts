@@ -8,9 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     // onnxruntime's WebGPU provider on SwiftShader (Vulkan on the CPU) where no GPU driver is
     // installed; MATRYOSHKA_WEBGPU_REAL=1 leaves the system's Vulkan drivers alone.
-    env:
-      process.env.MATRYOSHKA_WEBGPU_REAL === '1'
-        ? {}
-        : { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
+    env: process.env.MATRYOSHKA_WEBGPU_REAL === '1' ? {} : { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
   },
 });

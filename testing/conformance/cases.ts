@@ -106,7 +106,8 @@ const fixtureCase: ConformanceCase = {
       for (const [i, level] of c.levels.entries()) {
         const got = levels[i] as TokenGrid & { plan?: { tokens: number; kernel?: number } };
         t.ok(got.plan?.tokens === level.tokens, `${c.name} pyramid level ${i}: ${got.plan?.tokens} tokens, expected ${level.tokens}`);
-        if (level.kernel !== undefined) t.ok(got.plan?.kernel === level.kernel, `${c.name} pyramid level ${i}: kernel ${got.plan?.kernel}, expected ${level.kernel}`);
+        if (level.kernel !== undefined)
+          t.ok(got.plan?.kernel === level.kernel, `${c.name} pyramid level ${i}: kernel ${got.plan?.kernel}, expected ${level.kernel}`);
         t.close(got.data, await ctx.fixtures.floats(level.file), TOL, `${c.name} pyramid ${level.file}`);
       }
     }
@@ -128,7 +129,10 @@ const opCases = POOLING_OPS.map(
           const label = `${op}(${shape(g)}, ${JSON.stringify(call.options)})`;
           const want = await runRead(ctx.reference, g, op, call.options);
           const got = await runRead(ctx.backend, g, op, call.options);
-          t.ok(got.frames === want.frames && got.rows === want.rows && got.cols === want.cols && got.channels === want.channels, `${label}: shape ${shape(got)}, expected ${shape(want)}`);
+          t.ok(
+            got.frames === want.frames && got.rows === want.rows && got.cols === want.cols && got.channels === want.channels,
+            `${label}: shape ${shape(got)}, expected ${shape(want)}`,
+          );
           t.close(got.data, want.data, TOL, label);
         }
       }
@@ -160,7 +164,10 @@ const modeCases = POOLING_MODES.map(
         const got = await pyramidRead(ctx.backend, g, { scales, mode });
         t.ok(got.length === want.length, `${label}: ${got.length} levels, expected ${want.length}`);
         want.forEach((w, i) => {
-          t.ok(got[i]!.rows === w.rows && got[i]!.cols === w.cols && got[i]!.frames === w.frames, `${label} level ${i}: shape ${shape(got[i]!)}, expected ${shape(w)}`);
+          t.ok(
+            got[i]!.rows === w.rows && got[i]!.cols === w.cols && got[i]!.frames === w.frames,
+            `${label} level ${i}: shape ${shape(got[i]!)}, expected ${shape(w)}`,
+          );
           t.close(got[i]!.data, w.data, TOL, `${label} level ${i}`);
         });
       }
@@ -339,7 +346,10 @@ const cases: ConformanceCase[] = [
         const want = await pyramidRead(ctx.reference, rounded);
         const p = await ctx.backend.buildPyramid(input);
         const levels = p.levels as ReadonlyArray<{ dtype?: string }>;
-        t.ok(levels.every((l) => l.dtype === 'float16'), 'levels of a float16 input stay float16');
+        t.ok(
+          levels.every((l) => l.dtype === 'float16'),
+          'levels of a float16 input stay float16',
+        );
         const got = (await p.read()).levels;
         p.dispose();
         want.forEach((w, i) => t.close(got[i]!.data, w.data, HALF_TOL, `float16 level ${i}`));

@@ -33,7 +33,8 @@ export function selectCases(capabilities: ConformanceCapabilities, exclude: Read
   for (const c of conformanceCases) {
     const reason = exclude[c.name];
     if (reason !== undefined) skipped.push({ name: c.name, reason: `excluded: ${reason}` });
-    else if (c.needs !== undefined && capabilities[c.needs] === undefined) skipped.push({ name: c.name, reason: `the backend declares no ${c.needs} capability` });
+    else if (c.needs !== undefined && capabilities[c.needs] === undefined)
+      skipped.push({ name: c.name, reason: `the backend declares no ${c.needs} capability` });
     else run.push(c);
   }
   return { run, skipped };

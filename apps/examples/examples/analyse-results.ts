@@ -13,6 +13,9 @@ const analysis = analyzeOracle(parseJsonl(readFileSync(file, 'utf8')), { groupBy
 console.log(formatAnalysis(analysis));
 const { oracle, bestFixed } = analysis;
 console.log();
-console.log(`oracle: ${oracle.correct}/${analysis.samples} answered (${(100 * oracle.accuracy).toFixed(1)}%) at ${oracle.meanTokens?.toFixed(2) ?? '–'} mean tokens`);
+console.log(
+  `oracle: ${oracle.correct}/${analysis.samples} answered (${(100 * oracle.accuracy).toFixed(1)}%) at ${oracle.meanTokens?.toFixed(2) ?? '–'} mean tokens`,
+);
 console.log(`best fixed scale: ${bestFixed.scale} tokens (${(100 * bestFixed.accuracy).toFixed(1)}%)`);
-for (const g of analysis.groups) console.log(`  ${g.field} = ${g.value}: oracle ${(100 * g.oracle.accuracy).toFixed(1)}% at ${g.oracle.meanTokens?.toFixed(2) ?? '–'} tokens`);
+for (const g of analysis.groups)
+  console.log(`  ${g.field} = ${g.value}: oracle ${(100 * g.oracle.accuracy).toFixed(1)}% at ${g.oracle.meanTokens?.toFixed(2) ?? '–'} tokens`);

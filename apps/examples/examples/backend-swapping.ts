@@ -10,7 +10,10 @@ import '@matryoshka/backend-webgpu'; // registers 'webgpu'
 import '@matryoshka/backend-cuda'; // registers 'cuda'
 
 // A 24×24 grid of 64-channel tokens, as an encoder would give.
-const grid = tokenGrid(Float32Array.from({ length: 24 * 24 * 64 }, (_, i) => Math.sin(i * 0.37)), { rows: 24, cols: 24, channels: 64 });
+const grid = tokenGrid(
+  Float32Array.from({ length: 24 * 24 * 64 }, (_, i) => Math.sin(i * 0.37)),
+  { rows: 24, cols: 24, channels: 64 },
+);
 
 const reference = (await (await (await getBackend('cpu')).buildPyramid(grid)).read()).levels;
 for (const status of await listBackends()) {

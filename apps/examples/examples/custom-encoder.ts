@@ -36,11 +36,15 @@ writeFileSync(file, model);
 
 // Sizes and layout are read from the model; CLIP preprocessing (resize, centre crop, normalise) by default.
 const encoder = await loadEncoder(file);
-console.log(`loaded ${path.basename(file)} (${model.byteLength} bytes) on ${encoder.executionProvider}: input ${encoder.input.layout} ${encoder.input.size.width}×${encoder.input.size.height}, output '${encoder.output.name}' (${encoder.output.layout})`);
+console.log(
+  `loaded ${path.basename(file)} (${model.byteLength} bytes) on ${encoder.executionProvider}: input ${encoder.input.layout} ${encoder.input.size.width}×${encoder.input.size.height}, output '${encoder.output.name}' (${encoder.output.layout})`,
+);
 const photo = fileURLToPath(new URL('../images/coffee.png', import.meta.url));
 const grid = await encoder.encode(photo);
 await encoder.dispose();
 console.log(`coffee.png → a ${grid.rows}×${grid.cols}×${grid.channels} token grid`);
 for (const level of buildPyramid(grid).levels) {
-  console.log(`  ${String(level.plan.tokens).padStart(3)} tokens (${level.rows}×${level.cols}), first token [${Array.from(level.data.subarray(0, 4), (v) => v.toFixed(3)).join(', ')}, …]`);
+  console.log(
+    `  ${String(level.plan.tokens).padStart(3)} tokens (${level.rows}×${level.cols}), first token [${Array.from(level.data.subarray(0, 4), (v) => v.toFixed(3)).join(', ')}, …]`,
+  );
 }

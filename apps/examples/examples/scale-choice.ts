@@ -28,5 +28,7 @@ console.log(`fixed 36 tokens each: ${36 * names.length} tokens, kept ${values.re
 console.log(`budget ${budget}: ${allocation.tokens} tokens, kept ${allocation.expectedCorrect.toFixed(3)}`);
 names.forEach((name, i) => {
   const j = allocation.choices[i]!;
-  console.log(`  ${name.padEnd(12)} fixed 36 (kept ${values[i]![fixedIndex]!.toFixed(3)})   budget ${String(scales[j]).padStart(3)} (kept ${values[i]![j]!.toFixed(3)})`);
+  console.log(
+    `  ${name.padEnd(12)} fixed 36 (kept ${values[i]![fixedIndex]!.toFixed(3)})   budget ${String(scales[j]).padStart(3)} (kept ${values[i]![j]!.toFixed(3)})`,
+  );
 });

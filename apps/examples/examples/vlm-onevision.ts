@@ -14,7 +14,9 @@ import { AutoProcessor, AutoTokenizer, LlavaOnevisionForConditionalGeneration, R
 import { withMatryoshka } from '@matryoshka/transformers';
 import { TINY_ONEVISION, writeVlmFolder } from '@matryoshka/transformers/testing';
 
-const folder = path.resolve(process.argv[2] ?? (await writeVlmFolder(path.join(await mkdtemp(path.join(tmpdir(), 'vlm-')), 'tiny-onevision'), TINY_ONEVISION)).dir);
+const folder = path.resolve(
+  process.argv[2] ?? (await writeVlmFolder(path.join(await mkdtemp(path.join(tmpdir(), 'vlm-')), 'tiny-onevision'), TINY_ONEVISION)).dir,
+);
 const picture = process.argv[3] ?? fileURLToPath(new URL('../images/chelsea.png', import.meta.url));
 
 // Local files only: nothing is downloaded.
@@ -36,7 +38,9 @@ for (const tokens of [576, 36]) {
   const seconds = (performance.now() - started) / 1000;
   const prompt = inputs.input_ids.dims.at(-1)!;
   const answer = tokenizer.decode(Array.from(ids.data).slice(prompt), { skip_special_tokens: true }).trim();
-  console.log(`${tokens} tokens asked → ${inputs.visualTokens[0]} visual tokens, prompt ${prompt} tokens, ${seconds.toFixed(2)} s (vision ${inputs.timings.encodeMs.toFixed(0)} ms, pooling ${inputs.timings.poolMs.toFixed(1)} ms)`);
+  console.log(
+    `${tokens} tokens asked → ${inputs.visualTokens[0]} visual tokens, prompt ${prompt} tokens, ${seconds.toFixed(2)} s (vision ${inputs.timings.encodeMs.toFixed(0)} ms, pooling ${inputs.timings.poolMs.toFixed(1)} ms)`,
+  );
   console.log(`  answer: ${JSON.stringify(answer)}`);
 }
 vlm.dispose();

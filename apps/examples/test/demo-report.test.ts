@@ -41,7 +41,9 @@ describe.skipIf(missing !== undefined)('the demo report in headless Chromium', (
   });
 
   it('loads every picture: the photos, every level of every pyramid, the mosaics', async () => {
-    const pictures = await browser.page.$$eval('img', (imgs) => imgs.map((img) => ({ alt: img.alt, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })));
+    const pictures = await browser.page.$$eval('img', (imgs) =>
+      imgs.map((img) => ({ alt: img.alt, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })),
+    );
     const levels = result.scales.length;
     expect(pictures).toHaveLength(result.images.length * (1 + levels) + (result.mosaic.kind === 'ran' ? result.mosaic.samples.length : 0));
     for (const p of pictures) {
@@ -68,8 +70,12 @@ describe.skipIf(missing !== undefined)('the demo report in headless Chromium', (
       expect(await page.textContent(`${row} [data-field="encode-ms"]`)).toBe(im.encodeMs.toFixed(1));
       const section = `section[data-image="${im.name}"]`;
       expect(await page.$$eval(`${section} [data-field="tokens"]`, (cells) => cells.map((c) => c.textContent))).toEqual(im.levels.map((l) => String(l.tokens)));
-      expect(await page.$$eval(`${section} [data-field="coverage"]`, (cells) => cells.map((c) => c.textContent))).toEqual(im.levels.map((l) => l.coverage.toFixed(3)));
-      expect(await page.$$eval(`${section} figcaption`, (cells) => cells.slice(1).map((c) => c.textContent))).toEqual(im.levels.map((l) => `${l.tokens} tokens (${l.rows}×${l.cols})`));
+      expect(await page.$$eval(`${section} [data-field="coverage"]`, (cells) => cells.map((c) => c.textContent))).toEqual(
+        im.levels.map((l) => l.coverage.toFixed(3)),
+      );
+      expect(await page.$$eval(`${section} figcaption`, (cells) => cells.slice(1).map((c) => c.textContent))).toEqual(
+        im.levels.map((l) => `${l.tokens} tokens (${l.rows}×${l.cols})`),
+      );
     }
     expect(await page.textContent('[data-field="fixed-total"]')).toBe(String(result.fixed.tokens));
     expect(await page.textContent('[data-field="budget-total"]')).toBe(String(result.budgeted.tokens));

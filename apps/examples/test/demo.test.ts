@@ -30,7 +30,13 @@ describe('the demo (npm run demo)', () => {
     for (const s of result.backend.skipped) expect(text).toContain(`${s.name.padEnd(7)} unavailable: ${s.reason}`);
     expect(text).toContain('24×24×576');
     for (const im of result.images) {
-      expect(im.pyramid.levels.map((l) => [l.rows, l.cols, l.channels])).toEqual([[24, 24, 576], [12, 12, 576], [6, 6, 576], [3, 3, 576], [1, 1, 576]]);
+      expect(im.pyramid.levels.map((l) => [l.rows, l.cols, l.channels])).toEqual([
+        [24, 24, 576],
+        [12, 12, 576],
+        [6, 6, 576],
+        [3, 3, 576],
+        [1, 1, 576],
+      ]);
       // Real features: ReLU6 outputs in [0, 6], not all zero.
       const full = im.pyramid.levels[0]!.data;
       expect(full.every((v) => v >= 0 && v <= 6)).toBe(true);
@@ -84,7 +90,10 @@ describe('the demo (npm run demo)', () => {
   });
 
   it('rejects bad paths, non-images and impossible options with MatryoshkaError', async () => {
-    await expect(runDemo({ images: ['/nonexistent.png'], out: false })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument, message: expect.stringContaining('cannot read /nonexistent.png') });
+    await expect(runDemo({ images: ['/nonexistent.png'], out: false })).rejects.toMatchObject({
+      code: ErrorCode.InvalidArgument,
+      message: expect.stringContaining('cannot read /nonexistent.png'),
+    });
     const fake = path.join(scratch, 'notes.png');
     writeFileSync(fake, 'just some text, renamed\n');
     await expect(runDemo({ images: [fake], out: false })).rejects.toThrow(`${fake} is not a PNG or JPEG image`);
@@ -93,15 +102,17 @@ describe('the demo (npm run demo)', () => {
   });
 
   it('parses the command line', () => {
-    expect(parseCli(['a.png', '--scale', '9', '--budget', '50', '--backend', 'cpu', '--tau', '0.6', '--out', 'r', '--predictor-dir', 'p'], '/w')).toMatchObject({
-      images: ['/w/a.png'],
-      scale: 9,
-      budget: 50,
-      backend: 'cpu',
-      tau: 0.6,
-      out: '/w/r',
-      predictorDir: '/w/p',
-    });
+    expect(parseCli(['a.png', '--scale', '9', '--budget', '50', '--backend', 'cpu', '--tau', '0.6', '--out', 'r', '--predictor-dir', 'p'], '/w')).toMatchObject(
+      {
+        images: ['/w/a.png'],
+        scale: 9,
+        budget: 50,
+        backend: 'cpu',
+        tau: 0.6,
+        out: '/w/r',
+        predictorDir: '/w/p',
+      },
+    );
     expect(parseCli(['--no-report'], '/w')).toMatchObject({ out: false, scale: 36 });
     expect(() => parseCli(['--tau', '2'], '/w')).toThrow('--tau must be a probability');
   });
@@ -109,8 +120,15 @@ describe('the demo (npm run demo)', () => {
   it('exits 1 with "Error: …" on a bad path or a non-image, as a command', () => {
     const fake = path.join(scratch, 'text.png');
     writeFileSync(fake, 'not an image');
-    for (const [file, message] of [['/nonexistent/cat.png', 'cannot read /nonexistent/cat.png'], [fake, 'is not a PNG or JPEG image']] as const) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/demo/cli.ts', file, '--no-report'], { cwd: appDir, encoding: 'utf8', env: { ...process.env, INIT_CWD: appDir } });
+    for (const [file, message] of [
+      ['/nonexistent/cat.png', 'cannot read /nonexistent/cat.png'],
+      [fake, 'is not a PNG or JPEG image'],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/demo/cli.ts', file, '--no-report'], {
+        cwd: appDir,
+        encoding: 'utf8',
+        env: { ...process.env, INIT_CWD: appDir },
+      });
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).toMatch(/^Error/m);
       expect(run.stderr).toContain(message);

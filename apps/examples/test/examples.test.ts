@@ -19,7 +19,13 @@ async function runExample(name: string, args: string[] = [], env: Record<string,
 
 describe.concurrent('the examples', () => {
   it('are all tested here', () => {
-    expect(readdirSync(`${appDir}/examples`).sort()).toEqual(['analyse-results.ts', 'backend-swapping.ts', 'custom-encoder.ts', 'scale-choice.ts', 'vlm-onevision.ts']);
+    expect(readdirSync(`${appDir}/examples`).sort()).toEqual([
+      'analyse-results.ts',
+      'backend-swapping.ts',
+      'custom-encoder.ts',
+      'scale-choice.ts',
+      'vlm-onevision.ts',
+    ]);
   });
 
   it('backend-swapping.ts: the same call on every backend, and why the others are unavailable', async () => {

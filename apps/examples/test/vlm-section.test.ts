@@ -62,7 +62,12 @@ describe('the demo VLM section', () => {
       timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('Error'))).toHaveLength(1);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('Error')),
+    ).toHaveLength(1);
     expect(run.stderr).toContain('is not a transformers.js model folder');
   });
 });

@@ -51,15 +51,24 @@ interface CanvasInfo {
 /** Opens `query`, waits for the page to finish, and reads back its JSON and every level's pixels. */
 async function runPage(page: Page, url: string, query: string): Promise<{ result: PageResult; canvases: CanvasInfo[]; text: string }> {
   await page.goto(`${url}?${query}`);
-  await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: { state?: string } } } }).document.body.dataset.state !== 'busy', undefined, {
-    timeout: 45_000,
-  });
+  await page.waitForFunction(
+    () => (globalThis as unknown as { document: { body: { dataset: { state?: string } } } }).document.body.dataset.state !== 'busy',
+    undefined,
+    {
+      timeout: 45_000,
+    },
+  );
   const status = await page.locator('#status').textContent();
   expect(await page.locator('body').getAttribute('data-state'), `page status: ${status}`).toBe('done');
   const result = JSON.parse((await page.locator('#result').textContent()) ?? '') as PageResult;
   const canvases = await page.$$eval('#levels canvas', (elements) =>
     elements.map((element) => {
-      const c = element as unknown as { width: number; height: number; dataset: { tokens: string }; getContext(t: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const c = element as unknown as {
+        width: number;
+        height: number;
+        dataset: { tokens: string };
+        getContext(t: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       const colours = new Set<number>();
       let opaque = true;
@@ -116,7 +125,7 @@ describe.skipIf(missing !== undefined)('the browser demo (npm run web)', () => {
     // From the packages' sources, like the Node reference below: no prior `npm run build` needed.
     const config = webConfig({ outDir, mosaicQaDir: mosaicDir, aliases: sourceAliases, modelBytes: async () => (await defaultModel()).bytes });
     await build({ ...config, configFile: false, logLevel: 'warn' });
-    console.log(`web build: ${(performance.now() - t).toFixed(0)} ms (${real ? 'the study\'s predictor' : 'a fake predictor'})`);
+    console.log(`web build: ${(performance.now() - t).toFixed(0)} ms (${real ? "the study's predictor" : 'a fake predictor'})`);
     server = await serveStatic(outDir);
     browser = await launchChromium();
     encoder = await loadEncoder(undefined, { ort });
@@ -142,7 +151,9 @@ describe.skipIf(missing !== undefined)('the browser demo (npm run web)', () => {
     }
     const { result, canvases, text } = run;
     const worst = expectLevelsMatch(result.levels, expected);
-    console.log(`chelsea.png in Chromium: ${result.backend} (${result.reason}), encode ${result.encodeMs.toFixed(0)} ms, pool ${result.poolMs.toFixed(1)} ms, largest relative difference from Node ${worst.toExponential(1)}`);
+    console.log(
+      `chelsea.png in Chromium: ${result.backend} (${result.reason}), encode ${result.encodeMs.toFixed(0)} ms, pool ${result.poolMs.toFixed(1)} ms, largest relative difference from Node ${worst.toExponential(1)}`,
+    );
     expect(text).toContain(result.backend === 'webgpu' ? 'Pooled on WebGPU' : 'Pooled on the CPU');
     expect(text).toContain(result.reason);
     expect(text).toMatch(/Encode \d+\.\d ms \(ORT wasm\), pool \d+\.\d+ ms/);
@@ -156,19 +167,27 @@ describe.skipIf(missing !== undefined)('the browser demo (npm run web)', () => {
     const { result, canvases } = await runPage(browser.page, server.url, 'image=chelsea.png&backend=cpu');
     expect(result.backend).toBe('cpu');
     expect(await browser.page.locator('#backend').textContent()).toContain('Pooled on the CPU (WebAssembly) — WebGPU skipped');
-    expectLevelsMatch(result.levels, (await nodePyramid(IMAGE)).levels.map((l) => levelStats(l)));
+    expectLevelsMatch(
+      result.levels,
+      (await nodePyramid(IMAGE)).levels.map((l) => levelStats(l)),
+    );
     expect(canvases).toHaveLength(5);
   });
 
   it("offers the mosaic-QA samples and shows the predictor's probabilities and choice", async () => {
-    const samples = JSON.parse(await readFile(path.join(mosaicDir, 'samples.json'), 'utf8')) as { samples: { image: string; question: string; embedding: number[] }[] };
+    const samples = JSON.parse(await readFile(path.join(mosaicDir, 'samples.json'), 'utf8')) as {
+      samples: { image: string; question: string; embedding: number[] }[];
+    };
     const sample = samples.samples[0]!;
     const predictor = loadPredictor(await readFile(path.join(mosaicDir, 'predictor.json'), 'utf8'));
     const pyramid = await nodePyramid(path.join(mosaicDir, sample.image));
     const probabilities = Array.from(predictor.predict(predictorInput(predictor, pyramid, sample.embedding)));
     const { result, canvases, text } = await runPage(browser.page, server.url, 'sample=0');
     expect(text).toContain(sample.question);
-    expectDrawn(canvases, pyramid.levels.map((l) => levelStats(l)));
+    expectDrawn(
+      canvases,
+      pyramid.levels.map((l) => levelStats(l)),
+    );
     expect(result.prediction?.scales).toEqual(predictor.scales);
     result.prediction!.probabilities.forEach((p, i) => expect(Math.abs(p - probabilities[i]!)).toBeLessThanOrEqual(1e-3));
     // The choice can only differ when a probability sits within rounding of the threshold.

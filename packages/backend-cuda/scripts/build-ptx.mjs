@@ -31,12 +31,28 @@ export const POSTPROCESS = 'strip used_bytes_mask pragmas; lowest ISA ptxas acce
  * driver branch of that release (a driver JIT-compiles PTX up to its CUDA version's ISA).
  */
 export const ISA_DRIVERS = [
-  ['6.3', '10.0', 'R410'], ['6.4', '10.1', 'R418'], ['6.5', '10.2', 'R440'],
-  ['7.0', '11.0', 'R450'], ['7.1', '11.1', 'R455'], ['7.2', '11.2', 'R460'], ['7.3', '11.3', 'R465'],
-  ['7.4', '11.4', 'R470'], ['7.5', '11.5', 'R495'], ['7.6', '11.6', 'R510'], ['7.7', '11.7', 'R515'],
-  ['7.8', '11.8', 'R520'], ['8.0', '12.0', 'R525'], ['8.1', '12.1', 'R530'], ['8.2', '12.2', 'R535'],
-  ['8.3', '12.3', 'R545'], ['8.4', '12.4', 'R550'], ['8.5', '12.5', 'R555'], ['8.6', '12.6', 'R560'],
-  ['8.7', '12.8', 'R570'], ['8.8', '12.9', 'R575'], ['9.0', '13.0', 'R580'],
+  ['6.3', '10.0', 'R410'],
+  ['6.4', '10.1', 'R418'],
+  ['6.5', '10.2', 'R440'],
+  ['7.0', '11.0', 'R450'],
+  ['7.1', '11.1', 'R455'],
+  ['7.2', '11.2', 'R460'],
+  ['7.3', '11.3', 'R465'],
+  ['7.4', '11.4', 'R470'],
+  ['7.5', '11.5', 'R495'],
+  ['7.6', '11.6', 'R510'],
+  ['7.7', '11.7', 'R515'],
+  ['7.8', '11.8', 'R520'],
+  ['8.0', '12.0', 'R525'],
+  ['8.1', '12.1', 'R530'],
+  ['8.2', '12.2', 'R535'],
+  ['8.3', '12.3', 'R545'],
+  ['8.4', '12.4', 'R550'],
+  ['8.5', '12.5', 'R555'],
+  ['8.6', '12.6', 'R560'],
+  ['8.7', '12.8', 'R570'],
+  ['8.8', '12.9', 'R575'],
+  ['9.0', '13.0', 'R580'],
 ].map(([isa, cuda, driver]) => ({ isa, cuda, driver }));
 
 /** nvcc from $NVCC, PATH, or the toolkit's default folder; null when there is none. */
@@ -55,7 +71,7 @@ export function findNvcc() {
 
 /** ptxas beside nvcc, or from $PTXAS / PATH; null when there is none. */
 export function findPtxas(nvcc = findNvcc()) {
-  const beside = nvcc !== null && nvcc.includes('/') ? join(nvcc, '..', 'ptxas') : null;
+  const beside = nvcc?.includes('/') ? join(nvcc, '..', 'ptxas') : null;
   for (const c of [process.env.PTXAS, beside, 'ptxas', '/usr/local/cuda/bin/ptxas'].filter(Boolean)) {
     try {
       execFileSync(c, ['--version'], { stdio: 'ignore' });
@@ -114,7 +130,9 @@ export function assembles(ptxas, ptx, targets = TARGETS) {
       try {
         execFileSync(ptxas, [`-arch=${arch}`, '-o', join(dir, `${arch}.cubin`), file], { stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (error) {
-        const stderr = String(error.stderr ?? error.message).trim().split('\n')[0];
+        const stderr = String(error.stderr ?? error.message)
+          .trim()
+          .split('\n')[0];
         return { ok: false, error: `${arch}: ${stderr}` };
       }
     }

@@ -34,7 +34,12 @@ export function createCudaPyramid(
     nonFinite: info.nonFinite,
     levels,
     check: () => runtime.check(),
-    read: (chosen) => readBack(runtime, chosen.map((l) => ({ pointer: l.pointer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels })), flag),
+    read: (chosen) =>
+      readBack(
+        runtime,
+        chosen.map((l) => ({ pointer: l.pointer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels })),
+        flag,
+      ),
     free: () => {
       if (runtime.isDisposed) return; // the backend freed everything already
       runtime.within(() => {

@@ -45,7 +45,11 @@ const ALL_TYPES = ['float32', 'float16', 'bfloat16'] as const;
  */
 export function resolveInput(runtime: CudaRuntime, input: unknown): ResolvedInput {
   if (typeof input !== 'object' || input === null) {
-    throw argumentError(ErrorCode.InvalidArgument, 'input', `expected a TokenGrid, { data: Uint16Array, dtype } or { pointer: bigint, rows, cols, channels }, got ${describe(input)}`);
+    throw argumentError(
+      ErrorCode.InvalidArgument,
+      'input',
+      `expected a TokenGrid, { data: Uint16Array, dtype } or { pointer: bigint, rows, cols, channels }, got ${describe(input)}`,
+    );
   }
   if ('pointer' in input) return deviceInput(runtime, input as CudaGridInput);
   const data = (input as { data?: unknown }).data;
@@ -55,7 +59,11 @@ export function resolveInput(runtime: CudaRuntime, input: unknown): ResolvedInpu
     const shape = gridShape({ rows: g.rows, cols: g.cols, channels: g.channels, frames: g.frames ?? 1 }, 'input');
     const expected = shape.frames * shape.rows * shape.cols * shape.channels;
     if (data.length !== expected) {
-      throw argumentError(ErrorCode.ShapeMismatch, 'input.data', `expected ${expected} values (${shape.frames}×${shape.rows}×${shape.cols}×${shape.channels}), got ${data.length}`);
+      throw argumentError(
+        ErrorCode.ShapeMismatch,
+        'input.data',
+        `expected ${expected} values (${shape.frames}×${shape.rows}×${shape.cols}×${shape.channels}), got ${data.length}`,
+      );
     }
     return { kind: 'host', data, shape, dtype };
   }
@@ -84,10 +92,14 @@ function deviceInput(runtime: CudaRuntime, g: CudaGridInput): ResolvedInput {
     range = runtime.within(() => runtime.driver.memAddressRange(pointer));
   } catch (error) {
     const cause = error instanceof MatryoshkaError && error.cause instanceof CudaError ? error.cause : error;
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `input.pointer: 0x${pointer.toString(16)} is not device memory of this backend's context (${(cause as Error).message})`, {
-      argument: 'input.pointer',
-      cause,
-    });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      `input.pointer: 0x${pointer.toString(16)} is not device memory of this backend's context (${(cause as Error).message})`,
+      {
+        argument: 'input.pointer',
+        cause,
+      },
+    );
   }
   const available = Number(range.base + BigInt(range.bytes) - pointer);
   if (bytes > available) {

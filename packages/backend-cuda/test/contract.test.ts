@@ -28,15 +28,18 @@ describe('cuda and the backend contract', () => {
   });
 
   const fake = fakeLibcuda();
-  it.skipIf(typeof fake === 'string')(`a partial read holds the same numbers as a full one (host emulation${typeof fake === 'string' ? `, skipped: ${fake}` : ''})`, async () => {
-    if (typeof fake === 'string') return;
-    const b = await createCudaBackend({ library: fake.path });
-    const p = await b.buildPyramid(grid, { scales: [576, 144, 36, 9, 1] });
-    const all = await p.read();
-    const some = await p.read({ tokens: [36, 1] });
-    expect(some.at(36).data).toEqual(all.at(36).data);
-    expect(some.at(1).data).toEqual(all.at(1).data);
-    p.dispose();
-    b.dispose();
-  });
+  it.skipIf(typeof fake === 'string')(
+    `a partial read holds the same numbers as a full one (host emulation${typeof fake === 'string' ? `, skipped: ${fake}` : ''})`,
+    async () => {
+      if (typeof fake === 'string') return;
+      const b = await createCudaBackend({ library: fake.path });
+      const p = await b.buildPyramid(grid, { scales: [576, 144, 36, 9, 1] });
+      const all = await p.read();
+      const some = await p.read({ tokens: [36, 1] });
+      expect(some.at(36).data).toEqual(all.at(36).data);
+      expect(some.at(1).data).toEqual(all.at(1).data);
+      p.dispose();
+      b.dispose();
+    },
+  );
 });

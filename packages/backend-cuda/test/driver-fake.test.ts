@@ -51,12 +51,18 @@ describe('host side, with a recording fake driver', () => {
     await expect(b.buildPyramid(grid, { mode: 'nearest' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.mode' });
     await expect(b.buildPyramid(grid, { nonFinite: 'ignore' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.nonFinite' });
     await expect(b.buildPyramid({ rows: 24, cols: 24, channels: 64 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'input.data' });
-    await expect(b.buildPyramid({ pointer: 1n << 40n, rows: 0, cols: 2, channels: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'input.rows' });
+    await expect(b.buildPyramid({ pointer: 1n << 40n, rows: 0, cols: 2, channels: 1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      argument: 'input.rows',
+    });
     await expect(b.run('maxPool2d', grid, { kernel: [2, 0] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.kernel[1]' });
     await expect(b.run('avgPool3d', grid, { temporalKernel: 3, kernel: 2 })).rejects.toMatchObject({ code: 'KERNEL_TOO_LARGE' });
     expect(driver.calls.slice(before)).toEqual([]);
     // A device pointer is checked against its allocation, and nothing else happens.
-    await expect(b.buildPyramid({ pointer: 1n << 40n, rows: 2, cols: 2, channels: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'input.pointer' });
+    await expect(b.buildPyramid({ pointer: 1n << 40n, rows: 2, cols: 2, channels: 1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      argument: 'input.pointer',
+    });
     expect(driver.calls.slice(before)).toEqual(['cuMemGetAddressRange_v2']);
     b.dispose();
   });
@@ -64,9 +70,17 @@ describe('host side, with a recording fake driver', () => {
   it('launch geometry: one fused launch for 64×24×24×4096, 32 channels × 8 cells per block', async () => {
     const driver = new FakeDriver();
     const b = await createCudaBackend({ driver });
-    const big = await b.buildPyramid({ pointer: driver.memAlloc(64 * 576 * 4096 * 2), dtype: 'float16', frames: 64, rows: 24, cols: 24, channels: 4096 }, { scales: [144, 36, 9, 1] });
+    const big = await b.buildPyramid(
+      { pointer: driver.memAlloc(64 * 576 * 4096 * 2), dtype: 'float16', frames: 64, rows: 24, cols: 24, channels: 4096 },
+      { scales: [144, 36, 9, 1] },
+    );
     expect(driver.launches).toHaveLength(1);
-    expect(driver.launches[0]).toMatchObject({ kernel: 'matryoshka_pyramid_f16_f16', grid: [128, 64, 1], block: [32, 8, 1], sharedBytes: (144 + 36 + 9) * 32 * 4 });
+    expect(driver.launches[0]).toMatchObject({
+      kernel: 'matryoshka_pyramid_f16_f16',
+      grid: [128, 64, 1],
+      block: [32, 8, 1],
+      sharedBytes: (144 + 36 + 9) * 32 * 4,
+    });
     big.dispose();
     b.dispose();
   });
@@ -75,7 +89,10 @@ describe('host side, with a recording fake driver', () => {
     const driver = new FakeDriver();
     const b = await createCudaBackend({ driver });
     driver.failNext('cuLaunchKernel', 700);
-    await expect(b.buildPyramid(grid)).rejects.toMatchObject({ code: 'DEVICE_ERROR', message: expect.stringMatching(/CUDA_ERROR_ILLEGAL_ADDRESS \(an illegal memory access was encountered\)/) });
+    await expect(b.buildPyramid(grid)).rejects.toMatchObject({
+      code: 'DEVICE_ERROR',
+      message: expect.stringMatching(/CUDA_ERROR_ILLEGAL_ADDRESS \(an illegal memory access was encountered\)/),
+    });
     expect(b.disposed).toBe(true);
     await expect(b.run('avgPool2d', grid, { kernel: 2 })).rejects.toMatchObject({ code: 'DEVICE_ERROR' });
     b.dispose();

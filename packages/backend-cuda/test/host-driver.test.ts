@@ -21,7 +21,13 @@ if (typeof fake === 'string') {
       fake.reset();
       const before = { refs: fake.contextRefs(), modules: fake.modules(), streams: fake.streams(), live: fake.liveAllocations() };
       const b = await createCudaBackend({ library: fake.path, cacheBytes: 1 << 20 });
-      expect(b.device).toMatchObject({ ordinal: 0, name: 'Fake CUDA device 0 (host emulation)', computeCapability: '7.5', driverVersion: '13.0', maxSharedBytes: 48 * 1024 });
+      expect(b.device).toMatchObject({
+        ordinal: 0,
+        name: 'Fake CUDA device 0 (host emulation)',
+        computeCapability: '7.5',
+        driverVersion: '13.0',
+        maxSharedBytes: 48 * 1024,
+      });
       expect(b.library).toBe(fake.path);
       expect(fake.contextRefs()).toBe(before.refs + 1);
       const p = await b.buildPyramid(grid);
@@ -64,7 +70,10 @@ if (typeof fake === 'string') {
 
     it('reports no device, and an ordinal out of range', async () => {
       fake.reset(0);
-      await expect(createCudaBackend({ library: fake.path })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no CUDA device.*CUDA_ERROR_NO_DEVICE/) });
+      await expect(createCudaBackend({ library: fake.path })).rejects.toMatchObject({
+        code: 'BACKEND_UNAVAILABLE',
+        message: expect.stringMatching(/no CUDA device.*CUDA_ERROR_NO_DEVICE/),
+      });
       fake.reset(2);
       await expect(createCudaBackend({ library: fake.path, device: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.device' });
       const second = await createCudaBackend({ library: fake.path, device: 1 });
@@ -89,7 +98,10 @@ if (typeof fake === 'string') {
       const b = await createCudaBackend({ library: fake.path, cacheBytes: 0 });
       const live = fake.liveAllocations();
       fake.fail('cuMemAlloc_v2', 2, 2);
-      await expect(b.buildPyramid(grid)).rejects.toMatchObject({ code: 'DEVICE_ERROR', message: expect.stringMatching(/cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY \(out of memory\)/) });
+      await expect(b.buildPyramid(grid)).rejects.toMatchObject({
+        code: 'DEVICE_ERROR',
+        message: expect.stringMatching(/cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY \(out of memory\)/),
+      });
       expect(fake.liveAllocations()).toBe(live);
       expect(b.liveBuffers).toBe(0);
       const p = await b.buildPyramid(grid);

@@ -51,26 +51,32 @@ describe('planPyramid', () => {
 
   it('every level is written exactly once, whatever the request', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 64 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), fc.boolean(), (rows, cols, ts, fuse) => {
-        const side = Math.min(rows, cols);
-        const scales = ts.map((t) => Math.max(1, Math.floor((rows * cols) / Math.max(1, Math.round(t * side)) ** 2)));
-        let ops;
-        try {
-          ops = plan(rows, cols, 16, 2, scales, 'ceil', fuse);
-        } catch (error) {
-          // A square window may outgrow the short side of a rectangular grid.
-          fc.pre((error as { code?: string }).code !== 'KERNEL_TOO_LARGE');
-          throw error;
-        }
-        const written = new Array<number>(scales.length).fill(0);
-        for (const op of ops) {
-          if (op.kind === 'fused') {
-            for (const s of op.steps) written[s.level]!++;
-            if (op.identityLevel >= 0) written[op.identityLevel]!++;
-          } else written[op.level]!++;
-        }
-        expect(written).toEqual(scales.map(() => 1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (rows, cols, ts, fuse) => {
+          const side = Math.min(rows, cols);
+          const scales = ts.map((t) => Math.max(1, Math.floor((rows * cols) / Math.max(1, Math.round(t * side)) ** 2)));
+          let ops;
+          try {
+            ops = plan(rows, cols, 16, 2, scales, 'ceil', fuse);
+          } catch (error) {
+            // A square window may outgrow the short side of a rectangular grid.
+            fc.pre((error as { code?: string }).code !== 'KERNEL_TOO_LARGE');
+            throw error;
+          }
+          const written = new Array<number>(scales.length).fill(0);
+          for (const op of ops) {
+            if (op.kind === 'fused') {
+              for (const s of op.steps) written[s.level]!++;
+              if (op.identityLevel >= 0) written[op.identityLevel]!++;
+            } else written[op.level]!++;
+          }
+          expect(written).toEqual(scales.map(() => 1));
+        },
+      ),
     );
   });
 });
@@ -86,11 +92,44 @@ describe('fusedGeometry', () => {
 
 describe('kernel arguments', () => {
   it('pack to the byte layout of kernels/pool.cu', () => {
-    const p = packPyramidArgs({ src: 0x1000n, identity: 0n, flag: 0x2000n, frames: 2, rows: 24, cols: 24, channels: 7, steps: [{ dst: 0x3000n, source: -1, m: 2, srcKernel: 1, srcRows: 24, srcCols: 24, outRows: 12, outCols: 12, tile: -1 }] });
+    const p = packPyramidArgs({
+      src: 0x1000n,
+      identity: 0n,
+      flag: 0x2000n,
+      frames: 2,
+      rows: 24,
+      cols: 24,
+      channels: 7,
+      steps: [{ dst: 0x3000n, source: -1, m: 2, srcKernel: 1, srcRows: 24, srcCols: 24, outRows: 12, outCols: 12, tile: -1 }],
+    });
     expect(p.byteLength).toBe(PYRAMID_ARGS_BYTES);
     const v = new DataView(p.buffer);
-    expect([v.getBigUint64(0, true), v.getBigUint64(16, true), v.getInt32(36, true), v.getInt32(40, true), v.getBigUint64(48, true), v.getInt32(56, true), v.getInt32(84, true)]).toEqual([0x1000n, 0x2000n, 7, 1, 0x3000n, -1, -1]);
-    const w = packWindowArgs({ src: 1n, dst: 2n, table: 3n, flag: 4n, total: 2 ** 33, inFrames: 1, inRows: 2, inCols: 3, channels: 4, outRows: 5, outCols: 6, frameTable: 7, rowTable: 8, colTable: 9, reduce: 'max' });
+    expect([
+      v.getBigUint64(0, true),
+      v.getBigUint64(16, true),
+      v.getInt32(36, true),
+      v.getInt32(40, true),
+      v.getBigUint64(48, true),
+      v.getInt32(56, true),
+      v.getInt32(84, true),
+    ]).toEqual([0x1000n, 0x2000n, 7, 1, 0x3000n, -1, -1]);
+    const w = packWindowArgs({
+      src: 1n,
+      dst: 2n,
+      table: 3n,
+      flag: 4n,
+      total: 2 ** 33,
+      inFrames: 1,
+      inRows: 2,
+      inCols: 3,
+      channels: 4,
+      outRows: 5,
+      outCols: 6,
+      frameTable: 7,
+      rowTable: 8,
+      colTable: 9,
+      reduce: 'max',
+    });
     expect(w.byteLength).toBe(WINDOW_ARGS_BYTES);
     const wv = new DataView(w.buffer);
     expect([wv.getBigUint64(32, true), wv.getInt32(52, true), wv.getInt32(76, true)]).toEqual([2n ** 33n, 4, 1]);

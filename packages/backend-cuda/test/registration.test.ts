@@ -10,7 +10,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function listBackends(env: Record<string, string>): Array<{ name: string; priority: number; available: boolean; reason?: string }> {
   const out = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', "import { listBackends } from '@matryoshka/core'; import '@matryoshka/backend-cuda'; console.log(JSON.stringify(await listBackends()));"],
+    [
+      '--input-type=module',
+      '-e',
+      "import { listBackends } from '@matryoshka/core'; import '@matryoshka/backend-cuda'; console.log(JSON.stringify(await listBackends()));",
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
   );
   return JSON.parse(out.trim().split('\n').at(-1)!);
@@ -23,7 +27,9 @@ describe('registration', () => {
     const cuda = listBackends({ MATRYOSHKA_CUDA_LIBRARY: '/nonexistent/libcuda.so.1' }).find((b) => b.name === 'cuda');
     expect(cuda).toMatchObject({ priority: 20, available: false });
     // The registry drops the `cuda: ` prefix of the error: callers print `${name}: ${reason}` once.
-    expect(cuda?.reason).toMatch(/^the NVIDIA driver library \/nonexistent\/libcuda\.so\.1 could not be loaded \(.+\); install the NVIDIA driver \(R410 or newer, and what your GPU needs\)$/);
+    expect(cuda?.reason).toMatch(
+      /^the NVIDIA driver library \/nonexistent\/libcuda\.so\.1 could not be loaded \(.+\); install the NVIDIA driver \(R410 or newer, and what your GPU needs\)$/,
+    );
   });
 
   it('on this machine: unavailable without a driver, or available on a GPU (the reason is printed)', () => {

@@ -40,5 +40,12 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   const quick = argv.includes('--quick');
-  return { quick, large: argv.includes('--large'), only: list(argv, 'only'), shapes: list(argv, 'shapes'), measure: quick ? QUICK : FULL, budgetMs: quick ? 15_000 : 120_000 };
+  return {
+    quick,
+    large: argv.includes('--large'),
+    only: list(argv, 'only'),
+    shapes: list(argv, 'shapes'),
+    measure: quick ? QUICK : FULL,
+    budgetMs: quick ? 15_000 : 120_000,
+  };
 }

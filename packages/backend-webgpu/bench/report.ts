@@ -16,7 +16,8 @@ const ratio = (c: ContenderResult): string =>
   c.ratioToBaseline === null ? '–' : `${c.ratioToBaseline < 0.1 ? c.ratioToBaseline.toPrecision(2) : c.ratioToBaseline.toFixed(2)}×`;
 const share = (c: ContenderResult): string =>
   c.shareOfCopy === null ? '–' : `${100 * c.shareOfCopy < 1 ? (100 * c.shareOfCopy).toPrecision(1) : (100 * c.shareOfCopy).toFixed(0)}%`;
-const gbs = (c: ContenderResult): string => (c.gbPerSecond < 1 ? c.gbPerSecond.toPrecision(2) : c.gbPerSecond < 10 ? c.gbPerSecond.toFixed(2) : c.gbPerSecond.toFixed(1));
+const gbs = (c: ContenderResult): string =>
+  c.gbPerSecond < 1 ? c.gbPerSecond.toPrecision(2) : c.gbPerSecond < 10 ? c.gbPerSecond.toFixed(2) : c.gbPerSecond.toFixed(1);
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 function failureLines(r: ShapeResult): string[] {
@@ -60,7 +61,9 @@ export function summaryTable(results: readonly ShapeResult[]): string {
     ...r.failures.map((f) => [r.label, f.name, 'not run', '', '', '', '', '', '', f.stage]),
   ]);
   const reasons = results.flatMap(failureLines);
-  return [table(header, rows, 2), ...(reasons.length > 0 ? ['', 'Not run:', ...new Set(reasons.map((l) => l.replace(/^ {2}not run: /, '  ')))] : [])].join('\n');
+  return [table(header, rows, 2), ...(reasons.length > 0 ? ['', 'Not run:', ...new Set(reasons.map((l) => l.replace(/^ {2}not run: /, '  ')))] : [])].join(
+    '\n',
+  );
 }
 
 export const LEGEND = [

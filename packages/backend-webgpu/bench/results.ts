@@ -14,7 +14,13 @@ export interface ResultsFile {
   /** The adapter ours, tfjs and the copy ran on (one device); onnxruntime opens its own on its own Dawn. */
   readonly adapter: AdapterSummary;
   readonly versions: Record<string, string>;
-  readonly workload: { readonly scales: readonly number[]; readonly kernels: readonly number[]; readonly layout: 'NHWC'; readonly mode: 'm3'; readonly dtype: 'float32' };
+  readonly workload: {
+    readonly scales: readonly number[];
+    readonly kernels: readonly number[];
+    readonly layout: 'NHWC';
+    readonly mode: 'm3';
+    readonly dtype: 'float32';
+  };
   readonly measure: MeasureOptions;
   readonly contenders: readonly { readonly name: string; readonly description: string; readonly info: Record<string, string | number | boolean> }[];
   readonly shapes: readonly ShapeResult[];

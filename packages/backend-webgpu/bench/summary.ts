@@ -9,7 +9,11 @@ function main(): void {
   console.log(`M3 pyramid on WebGPU, ${r.timestamp}${r.quick ? ' (--quick)' : ''}`);
   console.log(`adapter: ${adapterLine(r.adapter)}`);
   console.log(`machine: ${r.machine.cpuModel} (${r.machine.cpuCount} CPUs), ${r.machine.os}, Node ${r.machine.node}`);
-  console.log(`versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  console.log(
+    `versions: ${Object.entries(r.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}\n`,
+  );
   console.log(summaryTable(r.shapes));
   console.log(`\n${LEGEND}`);
 }

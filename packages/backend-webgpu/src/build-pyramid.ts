@@ -20,7 +20,12 @@ const LEVEL_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COP
  * command buffer pools the input once for each chain of nesting levels and the levels stay on
  * the device. Frames are batched in the same dispatches.
  */
-export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, options: WebGpuPyramidOptions | undefined, checkDevice: () => void): Promise<WebGpuPyramid> {
+export function buildWebGpuPyramid(
+  res: GpuResources,
+  input: WebGpuInput,
+  options: WebGpuPyramidOptions | undefined,
+  checkDevice: () => void,
+): Promise<WebGpuPyramid> {
   // Validation: nothing touches the GPU until all of it passed.
   checkDevice();
   const src = resolveInput(input, res);
@@ -67,7 +72,16 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     const levels: GpuLevel[] = plans.map((plan) => {
       const count = shape.frames * plan.rows * plan.cols * C;
       const byteLength = count * (outType === 'float32' ? 4 : 2);
-      return Object.freeze({ plan, frames: shape.frames, rows: plan.rows, cols: plan.cols, channels: C, dtype: outType, byteLength, buffer: own(res.createBuffer(`level ${plan.requested}`, byteLength, LEVEL_USAGE)) });
+      return Object.freeze({
+        plan,
+        frames: shape.frames,
+        rows: plan.rows,
+        cols: plan.cols,
+        channels: C,
+        dtype: outType,
+        byteLength,
+        buffer: own(res.createBuffer(`level ${plan.requested}`, byteLength, LEVEL_USAGE)),
+      });
     });
     const flag = own(res.createBuffer('non-finite flag', 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST));
 
@@ -75,7 +89,13 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     const outBytes = outType === 'float32' ? 4 : 2;
     const fromInput = (windows: PassWindows, dst: GPUBuffer): PassSpec[] =>
       groups.map((g) => ({
-        geometry: { channels: C, input: { frames: g.frames, rows: shape.rows, cols: shape.cols }, windows: { frames: unitWindows(g.frames), ...windows }, src: src.dtype, dst: outType },
+        geometry: {
+          channels: C,
+          input: { frames: g.frames, rows: shape.rows, cols: shape.cols },
+          windows: { frames: unitWindows(g.frames), ...windows },
+          src: src.dtype,
+          dst: outType,
+        },
         reduce: 'average',
         src: g.buffer,
         srcByteOffset: g.byteOffset,
@@ -88,7 +108,13 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
         passes.push(...fromInput(step.windows, dst));
       } else {
         passes.push({
-          geometry: { channels: C, input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols }, windows: { frames: lowered.frames, ...step.windows }, src: outType, dst: outType },
+          geometry: {
+            channels: C,
+            input: { frames: shape.frames, rows: step.srcRows, cols: step.srcCols },
+            windows: { frames: lowered.frames, ...step.windows },
+            src: outType,
+            dst: outType,
+          },
           reduce: 'average',
           src: levels[step.from.level]!.buffer,
           srcByteOffset: 0,
@@ -100,7 +126,8 @@ export function buildWebGpuPyramid(res: GpuResources, input: WebGpuInput, option
     lowered.levels.forEach((action, i) => {
       const level = levels[i]!;
       if (action.kind === 'separable') passes.push(...fromInput(action.windows, level.buffer));
-      else if (action.kind === 'copy') copies.push({ from: levels[action.from]!.buffer, fromOffset: 0, to: level.buffer, toOffset: 0, bytes: Math.ceil(level.byteLength / 4) * 4 });
+      else if (action.kind === 'copy')
+        copies.push({ from: levels[action.from]!.buffer, fromOffset: 0, to: level.buffer, toOffset: 0, bytes: Math.ceil(level.byteLength / 4) * 4 });
       else if (action.kind === 'identity') {
         // A plain copy where nothing needs checking on the GPU (CPU input is checked below);
         // otherwise a pass of unit windows, which converts the type and flags NaN/Infinity.
@@ -142,7 +169,12 @@ interface InputGroup {
  * frame is pooled on its own); a single frame above the limit is LIMIT_EXCEEDED. Float16 levels
  * pack two values per word, so groups start on frames whose outputs start on a whole word.
  */
-function frameGroups(res: GpuResources, shape: { frames: number; rows: number; cols: number; channels: number }, plans: readonly LevelPlan[], outType: GpuDType): Array<[number, number]> {
+function frameGroups(
+  res: GpuResources,
+  shape: { frames: number; rows: number; cols: number; channels: number },
+  plans: readonly LevelPlan[],
+  outType: GpuDType,
+): Array<[number, number]> {
   const frameBytes = shape.rows * shape.cols * shape.channels * 4;
   if (shape.frames * frameBytes <= res.maxBufferBytes) return [[0, shape.frames]];
   let per = Math.floor(res.maxBufferBytes / frameBytes);

@@ -29,7 +29,12 @@ export function createWebGpuPyramid(
     nonFinite: info.nonFinite,
     levels,
     check: info.checkDevice,
-    read: (chosen) => readLevels(res, chosen.map((l) => ({ buffer: l.buffer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels })), flag),
+    read: (chosen) =>
+      readLevels(
+        res,
+        chosen.map((l) => ({ buffer: l.buffer, dtype: l.dtype, count: l.frames * l.rows * l.cols * l.channels })),
+        flag,
+      ),
     free: () => {
       for (const l of levels) res.destroy(l.buffer);
       res.destroy(flag);

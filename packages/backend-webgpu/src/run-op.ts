@@ -22,11 +22,22 @@ export interface GpuGrid extends OpResult {
 }
 
 /** Runs one of the CPU reference's ops on the GPU, with the same options and the same errors. */
-export function runWebGpuOp(res: GpuResources, op: PoolingOpName, input: WebGpuInput, options: WebGpuOpOptions | undefined, checkDevice: () => void): Promise<GpuGrid> {
+export function runWebGpuOp(
+  res: GpuResources,
+  op: PoolingOpName,
+  input: WebGpuInput,
+  options: WebGpuOpOptions | undefined,
+  checkDevice: () => void,
+): Promise<GpuGrid> {
   checkDevice();
   const src = resolveInput(input, res);
   const { plan, nonFinite, outputType: outType } = lowerOp(src.shape, op, options, { inputType: src.dtype, outputTypes: DTYPES });
-  return withErrorScope(res.device, () => submitOp(res, op, src, plan, outType, nonFinite, checkDevice), (grid) => grid.dispose(), src.kind === 'gpu');
+  return withErrorScope(
+    res.device,
+    () => submitOp(res, op, src, plan, outType, nonFinite, checkDevice),
+    (grid) => grid.dispose(),
+    src.kind === 'gpu',
+  );
 }
 
 function submitOp(

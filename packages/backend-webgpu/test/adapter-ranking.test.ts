@@ -16,7 +16,9 @@ function fakeAdapter(info: Record<string, unknown>, isFallbackAdapter?: boolean)
 
 describe('software adapters', () => {
   it('are recognised by name or by the fallback flag, hardware is not', () => {
-    expect(softwareAdapter(fakeAdapter({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0' }), 'google swiftshader')).toMatch(/software adapter/);
+    expect(
+      softwareAdapter(fakeAdapter({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0' }), 'google swiftshader'),
+    ).toMatch(/software adapter/);
     expect(softwareAdapter(fakeAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }), 'llvmpipe')).toMatch(/software adapter/);
     expect(softwareAdapter(fakeAdapter({ vendor: 'mesa', device: 'lavapipe' }), 'lavapipe')).toMatch(/software adapter/);
     expect(softwareAdapter(fakeAdapter({ vendor: 'x', isFallbackAdapter: true }), 'x')).toMatch(/fallback adapter/);
@@ -97,7 +99,8 @@ describe('the browser build (export condition "browser")', () => {
 
   it('never imports Dawn, so a bundler needs no `webgpu` package', async () => {
     expect(existsSync(browserBuild), 'build the package first (turbo runs build before test)').toBe(true);
-    for (const file of [browserBuild, `${root}/dist/browser/index.cjs`]) expect(readFileSync(file, 'utf8')).not.toMatch(/(import|require)\(\s*["']webgpu["']\s*\)/);
+    for (const file of [browserBuild, `${root}/dist/browser/index.cjs`])
+      expect(readFileSync(file, 'utf8')).not.toMatch(/(import|require)\(\s*["']webgpu["']\s*\)/);
     // A browser bundle of the package, as Vite or webpack would make it; `webgpu` must not be resolved.
     const result = await build({
       stdin: { contents: "import { createWebGpuBackend } from '@matryoshka/backend-webgpu'; console.log(createWebGpuBackend);", resolveDir: root },
@@ -107,7 +110,12 @@ describe('the browser build (export condition "browser")', () => {
       format: 'esm',
       logLevel: 'silent',
       external: [],
-      plugins: [{ name: 'no-dawn', setup: (b) => b.onResolve({ filter: /^webgpu$/ }, () => ({ errors: [{ text: 'the browser bundle imports webgpu (Dawn for Node)' }] })) }],
+      plugins: [
+        {
+          name: 'no-dawn',
+          setup: (b) => b.onResolve({ filter: /^webgpu$/ }, () => ({ errors: [{ text: 'the browser bundle imports webgpu (Dawn for Node)' }] })),
+        },
+      ],
     });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0]!.text).toContain('no navigator.gpu');
@@ -116,7 +124,11 @@ describe('the browser build (export condition "browser")', () => {
   it('says why there is no device in a browser without WebGPU', () => {
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { createWebGpuBackend } from ${JSON.stringify(browserBuild)}; await createWebGpuBackend().catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`],
+      [
+        '--input-type=module',
+        '-e',
+        `import { createWebGpuBackend } from ${JSON.stringify(browserBuild)}; await createWebGpuBackend().catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     const error = JSON.parse(out.trim()) as { code: string; message: string };

@@ -11,7 +11,13 @@ import { poolWgsl } from '../src/kernels/pool-wgsl.js';
 const geometry = (frames: number, side: number, channels: number, scale: number): PassGeometry => {
   const [plan] = planLevels({ rows: side, cols: side }, { scales: [scale] });
   const unit = Array.from({ length: frames }, (_, i) => ({ start: i, end: i + 1, weights: [1] }));
-  return { channels, input: { frames, rows: side, cols: side }, windows: { frames: unit, rows: plan!.windows.rows, cols: plan!.windows.cols }, src: 'float32', dst: 'float32' };
+  return {
+    channels,
+    input: { frames, rows: side, cols: side },
+    windows: { frames: unit, rows: plan!.windows.rows, cols: plan!.windows.cols },
+    src: 'float32',
+    dst: 'float32',
+  };
 };
 
 describe('planChunks (splitting passes to fit a binding)', () => {
@@ -22,26 +28,33 @@ describe('planChunks (splitting passes to fit a binding)', () => {
 
   it('covers every output exactly once, within the limit, whatever the limit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 4, max: 30 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 2048, max: 200_000 }), (frames, side, channels, scale, limit) => {
-        fc.pre(scale <= side * side);
-        const g = geometry(frames, side, channels, scale);
-        let chunks;
-        try {
-          chunks = planChunks(g, limit);
-        } catch (error) {
-          // Only when one output row's input rows cannot fit at all.
-          expect((error as Error).message).toMatch(/more than one binding/);
-          return;
-        }
-        const outTotal = frames * g.windows.rows.length * g.windows.cols.length * channels;
-        let next = 0;
-        for (const c of chunks) {
-          expect(c.outStart).toBe(next);
-          next += c.count;
-          expect((c.inEnd - c.inStart) * 4).toBeLessThanOrEqual(limit);
-        }
-        expect(next).toBe(outTotal);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 4, max: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 2048, max: 200_000 }),
+        (frames, side, channels, scale, limit) => {
+          fc.pre(scale <= side * side);
+          const g = geometry(frames, side, channels, scale);
+          let chunks;
+          try {
+            chunks = planChunks(g, limit);
+          } catch (error) {
+            // Only when one output row's input rows cannot fit at all.
+            expect((error as Error).message).toMatch(/more than one binding/);
+            return;
+          }
+          const outTotal = frames * g.windows.rows.length * g.windows.cols.length * channels;
+          let next = 0;
+          for (const c of chunks) {
+            expect(c.outStart).toBe(next);
+            next += c.count;
+            expect((c.inEnd - c.inStart) * 4).toBeLessThanOrEqual(limit);
+          }
+          expect(next).toBe(outTotal);
+        },
+      ),
     );
   });
 });
@@ -51,8 +64,8 @@ describe('float16 conversion', () => {
     const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
     const back = toFloat16(fromFloat16(all));
     for (let i = 0; i < 65536; i++) {
-      const isNaN = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
-      if (!isNaN) expect(back[i]).toBe(i);
+      const isNan = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
+      if (!isNan) expect(back[i]).toBe(i);
     }
     expect([...toFloat16(Float32Array.from([1 + 2 ** -11, 1 + 3 * 2 ** -11, 65520, 1e-8, -0]))]).toEqual([0x3c00, 0x3c02, 0x7c00, 0, 0x8000]);
   });
@@ -76,7 +89,11 @@ describe('registration', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "import { listBackends } from '@matryoshka/core'; import '@matryoshka/backend-webgpu'; console.log(JSON.stringify(await listBackends()));"],
+      [
+        '--input-type=module',
+        '-e',
+        "import { listBackends } from '@matryoshka/core'; import '@matryoshka/backend-webgpu'; console.log(JSON.stringify(await listBackends()));",
+      ],
       { cwd: root, encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' } },
     );
     const list = JSON.parse(out.trim().split('\n').at(-1)!) as Array<{ name: string; available: boolean; reason?: string }>;

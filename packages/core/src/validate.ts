@@ -8,7 +8,8 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   try {
-    if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;
+    if (ArrayBuffer.isView(value))
+      return `a ${Object.prototype.toString.call(value).slice(8, -1)} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;
     if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
   } catch {
     return 'an object';
@@ -93,11 +94,7 @@ function messageOf(cause: unknown): string {
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], argument: string): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw argumentError(
-      ErrorCode.InvalidArgument,
-      argument,
-      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`,
-    );
+    throw argumentError(ErrorCode.InvalidArgument, argument, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }
   return value as T;
 }

@@ -48,7 +48,9 @@ describe('lowerPyramid', () => {
 
   it('checks nonFinite, then outputType, then the plan', () => {
     const bad = (options: unknown) => () => lowerPyramid(grid, options as never, { inputType: 'float32', outputTypes: TYPES });
-    expect(bad({ nonFinite: 'x', outputType: 'int8', scales: [0] })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument, argument: 'options.nonFinite' }));
+    expect(bad({ nonFinite: 'x', outputType: 'int8', scales: [0] })).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidArgument, argument: 'options.nonFinite' }),
+    );
     expect(bad({ outputType: 'int8', scales: [0] })).toThrow(expect.objectContaining({ argument: 'options.outputType' }));
     expect(bad({ scales: [0] })).toThrow(expect.objectContaining({ argument: 'options.scales[0]' }));
   });

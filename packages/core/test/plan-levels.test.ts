@@ -61,7 +61,11 @@ describe('planLevels, other modes', () => {
     ]);
     // PyTorch adaptive windows: [floor(i·27/12), ceil((i+1)·27/12)).
     const [l] = planLevels({ rows: 27, cols: 27 }, { scales: [144], mode: 'adaptive' });
-    expect(l!.windows.rows.slice(0, 3).map((w) => [w.start, w.end])).toEqual([[0, 3], [2, 5], [4, 7]]);
+    expect(l!.windows.rows.slice(0, 3).map((w) => [w.start, w.end])).toEqual([
+      [0, 3],
+      [2, 5],
+      [4, 7],
+    ]);
   });
 
   it('adaptive and bilinear keep the aspect ratio of rectangular grids', () => {
@@ -130,7 +134,10 @@ describe('planLevels properties', () => {
         expect(l.tokens).toBe(l.rows * l.cols);
         expect(l.windows.rows).toHaveLength(l.rows);
         expect(l.windows.cols).toHaveLength(l.cols);
-        for (const [ws, size] of [[l.windows.rows, g.rows], [l.windows.cols, g.cols]] as const) {
+        for (const [ws, size] of [
+          [l.windows.rows, g.rows],
+          [l.windows.cols, g.cols],
+        ] as const) {
           for (const w of ws) {
             expect(w.start).toBeGreaterThanOrEqual(0);
             expect(w.end).toBeLessThanOrEqual(size);

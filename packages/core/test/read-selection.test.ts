@@ -5,7 +5,10 @@ import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 const shape = { frames: 1, rows: 4, cols: 4, channels: 1 };
 const plans = planLevels(shape, { scales: [16, 4, 1] });
-const levels: PyramidLevel[] = plans.map((plan) => ({ ...tokenGrid(new Float32Array(plan.rows * plan.cols).fill(plan.tokens), { rows: plan.rows, cols: plan.cols, channels: 1 }), plan }));
+const levels: PyramidLevel[] = plans.map((plan) => ({
+  ...tokenGrid(new Float32Array(plan.rows * plan.cols).fill(plan.tokens), { rows: plan.rows, cols: plan.cols, channels: 1 }),
+  plan,
+}));
 
 describe('read(selection)', () => {
   it('a CPU pyramid returns only the levels asked for, in pyramid order', async () => {

@@ -105,15 +105,24 @@ describe('backend registry', () => {
   });
 
   it('validates registrations', () => {
-    expectMatryoshkaError(() => registerBackend({ name: 'Bad Name', priority: 0, create: () => fakeBackend('x', { count: 0 }) }), ErrorCode.InvalidArgument, 'registration.name');
-    expectMatryoshkaError(() => registerBackend({ name: 'ok', priority: Number.NaN, create: () => fakeBackend('x', { count: 0 }) }), ErrorCode.InvalidArgument, 'registration.priority');
+    expectMatryoshkaError(
+      () => registerBackend({ name: 'Bad Name', priority: 0, create: () => fakeBackend('x', { count: 0 }) }),
+      ErrorCode.InvalidArgument,
+      'registration.name',
+    );
+    expectMatryoshkaError(
+      () => registerBackend({ name: 'ok', priority: Number.NaN, create: () => fakeBackend('x', { count: 0 }) }),
+      ErrorCode.InvalidArgument,
+      'registration.priority',
+    );
     expectMatryoshkaError(() => registerBackend({ name: 'ok', priority: 0, create: 5 as never }), ErrorCode.InvalidArgument, 'registration.create');
   });
 
   it('is shared by separate copies of the package, and so is the error class', async () => {
     // Two independent module instances of the package, as with duplicate installs.
     const load = async (copy: string) => (await import(/* @vite-ignore */ `../src/index.js?copy=${copy}`)) as typeof import('../src/index.js');
-    const loadKit = async (copy: string) => (await import(/* @vite-ignore */ `../src/backend-kit/index.js?copy=${copy}`)) as typeof import('../src/backend-kit/index.js');
+    const loadKit = async (copy: string) =>
+      (await import(/* @vite-ignore */ `../src/backend-kit/index.js?copy=${copy}`)) as typeof import('../src/backend-kit/index.js');
     vi.resetModules();
     const copyA = await load('a');
     const kitA = await loadKit('a');

@@ -14,12 +14,23 @@ describe('scheduleLevels', () => {
       [8, 1, 2, 6, 3],
       [24, 2, 3, 3, 1],
     ]);
-    expect(s.levels).toEqual([{ kind: 'identity' }, { kind: 'step', step: 0 }, { kind: 'step', step: 1 }, { kind: 'step', step: 2 }, { kind: 'step', step: 3 }]);
+    expect(s.levels).toEqual([
+      { kind: 'identity' },
+      { kind: 'step', step: 0 },
+      { kind: 'step', step: 1 },
+      { kind: 'step', step: 2 },
+      { kind: 'step', step: 3 },
+    ]);
   });
 
   it('reads the input again only for kernels that nest in nothing (9 on 27×27)', () => {
     const s = schedule(27, 27, [1, 9, 36, 144]);
-    expect(s.steps.map((p) => [p.kernel, p.source])).toEqual([[2, -1], [4, 0], [9, -1], [27, 2]]);
+    expect(s.steps.map((p) => [p.kernel, p.source])).toEqual([
+      [2, -1],
+      [4, 0],
+      [9, -1],
+      [27, 2],
+    ]);
     expect(s.levels.map((l) => (l.kind === 'step' ? s.steps[l.step]!.kernel : l.kind))).toEqual([27, 9, 4, 2]);
   });
 

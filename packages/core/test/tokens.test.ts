@@ -33,7 +33,11 @@ describe('anyresTokenCount (LLaVA-NeXT)', () => {
 
   it('rejects bad layouts', () => {
     expectMatryoshkaError(() => anyresTokenCount({ level: { rows: 3, cols: 3 }, crops: { rows: 0, cols: 2 } }), ErrorCode.InvalidArgument, 'layout.crops.rows');
-    expectMatryoshkaError(() => anyresTokenCount({ level: { rows: 3, cols: 3 }, crops: { rows: 1, cols: 1 }, newline: 'yes' as never }), ErrorCode.InvalidArgument, 'layout.newline');
+    expectMatryoshkaError(
+      () => anyresTokenCount({ level: { rows: 3, cols: 3 }, crops: { rows: 1, cols: 1 }, newline: 'yes' as never }),
+      ErrorCode.InvalidArgument,
+      'layout.newline',
+    );
   });
 });
 
@@ -44,6 +48,10 @@ describe('videoTokenCount', () => {
   });
 
   it('rejects a temporal window longer than the video', () => {
-    expectMatryoshkaError(() => videoTokenCount({ frames: 2, level: { rows: 1, cols: 1 }, temporalKernel: 4 }), ErrorCode.KernelTooLarge, 'layout.temporalKernel');
+    expectMatryoshkaError(
+      () => videoTokenCount({ frames: 2, level: { rows: 1, cols: 1 }, temporalKernel: 4 }),
+      ErrorCode.KernelTooLarge,
+      'layout.temporalKernel',
+    );
   });
 });

@@ -53,10 +53,23 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model.trim(), cores: availableParallelism(), node: process.version, onnxruntime: '1.30.0 (onnxruntime-node, CPU EP, default threads)' },
+    machine: {
+      cpu: cpus()[0]?.model.trim(),
+      cores: availableParallelism(),
+      node: process.version,
+      onnxruntime: '1.30.0 (onnxruntime-node, CPU EP, default threads)',
+    },
     imageSize: SIZE,
     grid: `${grid!.rows}×${grid!.cols}×${grid!.channels}`,
-    medianMs: { encodeBatch1: encode1, encodeBatch8: encode8, encodeFromDecodedPhoto: fullPath, preprocess: preprocessMs, pyramid1, pyramid8, pyramid1WithLevel576: pyramidWithCopy },
+    medianMs: {
+      encodeBatch1: encode1,
+      encodeBatch8: encode8,
+      encodeFromDecodedPhoto: fullPath,
+      preprocess: preprocessMs,
+      pyramid1,
+      pyramid8,
+      pyramid1WithLevel576: pyramidWithCopy,
+    },
     imagesPerSecond: { batch1: 1000 / encode1, batch8: 8000 / encode8, fromDecodedPhoto: 1000 / fullPath },
     pyramidShare: {
       batch1: pyramid1 / (encode1 + pyramid1),
@@ -65,11 +78,15 @@ async function main(): Promise<void> {
     },
   };
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  console.log(`Default encoder (MobileNetV2 → ${results.grid}) at ${SIZE}×${SIZE}, ${results.machine.cpu}, ${results.machine.cores} cores${quick ? ' (--quick)' : ''}`);
+  console.log(
+    `Default encoder (MobileNetV2 → ${results.grid}) at ${SIZE}×${SIZE}, ${results.machine.cpu}, ${results.machine.cores} cores${quick ? ' (--quick)' : ''}`,
+  );
   console.log(`  encode, batch 1:   ${encode1.toFixed(1)} ms  → ${results.imagesPerSecond.batch1.toFixed(1)} images/s`);
   console.log(`  encode, batch 8:   ${encode8.toFixed(1)} ms  → ${results.imagesPerSecond.batch8.toFixed(1)} images/s`);
   console.log(`  from a decoded photo (resize + normalize + encode): ${fullPath.toFixed(1)} ms (preprocess ${preprocessMs.toFixed(1)} ms)`);
-  console.log(`  M3 pyramid (buildPyramid, 576 → 144/36/9/1): ${pyramid1.toFixed(3)} ms per image = ${pct(results.pyramidShare.batch1)} of encode + pyramid (batch 8: ${pct(results.pyramidShare.batch8)})`);
+  console.log(
+    `  M3 pyramid (buildPyramid, 576 → 144/36/9/1): ${pyramid1.toFixed(3)} ms per image = ${pct(results.pyramidShare.batch1)} of encode + pyramid (batch 8: ${pct(results.pyramidShare.batch8)})`,
+  );
   console.log(`  with the default scales (a 576-token level copied too): ${pyramidWithCopy.toFixed(3)} ms = ${pct(results.pyramidShare.batch1WithLevel576)}`);
   const dir = new URL('../bench-results/', import.meta.url);
   mkdirSync(dir, { recursive: true });

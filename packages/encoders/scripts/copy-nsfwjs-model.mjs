@@ -45,7 +45,9 @@ try {
   writeFileSync(join(target, 'weights.bin'), weights);
   writeFileSync(join(target, 'LICENSE'), readFileSync(join(dir, 'LICENSE'), 'utf8'));
   for (const file of ['model.json', 'weights.bin']) {
-    const sha = createHash('sha256').update(readFileSync(join(target, file))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(target, file)))
+      .digest('hex');
     console.log(`${file}  sha256 ${sha}`);
   }
   console.log(`copied nsfwjs@${VERSION} MobileNetV2 into ${target}`);

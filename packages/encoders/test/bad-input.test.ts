@@ -36,7 +36,11 @@ describe('bad models and options get MatryoshkaError naming the argument', () =>
     await expectRejection(loadEncoder(DEFAULT_ENCODER, { ort: {} as never }), ErrorCode.InvalidArgument, 'options.ort');
     await expectRejection(loadEncoder(DEFAULT_ENCODER, { ort, executionProviders: [] }), ErrorCode.InvalidArgument, 'options.executionProviders');
     await expectRejection(loadEncoder(DEFAULT_ENCODER, { ort, batchSize: 0 }), ErrorCode.InvalidArgument, 'options.batchSize');
-    await expectRejection(loadEncoder(DEFAULT_ENCODER, { ort, preprocess: { preset: 'vgg' as never } }), ErrorCode.InvalidArgument, 'options.preprocess.preset');
+    await expectRejection(
+      loadEncoder(DEFAULT_ENCODER, { ort, preprocess: { preset: 'vgg' as never } }),
+      ErrorCode.InvalidArgument,
+      'options.preprocess.preset',
+    );
     await expectRejection(loadEncoder(DEFAULT_ENCODER, { ort, preprocess: { std: [1, 0, 1] } }), ErrorCode.InvalidArgument, 'options.preprocess.std');
     await expectRejection(loadEncoder(fixtureBytes('chelsea.png'), { ort, layer: 'Conv1' }), ErrorCode.InvalidArgument, 'options.layer');
   });

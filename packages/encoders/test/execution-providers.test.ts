@@ -13,13 +13,20 @@ describe('execution providers, each tried on its own', () => {
   it("falls back from 'cuda' (not in onnxruntime-node's npm package) to 'cpu' and says why", async () => {
     const encoder = await loadEncoder(undefined, { ...options, executionProviders: ['cuda', 'cpu'] });
     expect(encoder.executionProvider).toBe('cpu');
-    expect(encoder.providerAttempts.map((a) => [a.provider, a.ok])).toEqual([['cuda', false], ['cpu', true]]);
+    expect(encoder.providerAttempts.map((a) => [a.provider, a.ok])).toEqual([
+      ['cuda', false],
+      ['cpu', true],
+    ]);
     expect(encoder.providerAttempts[0]!.error).toMatch(/\S/);
     await encoder.dispose();
   });
 
   it('rejects with BACKEND_UNAVAILABLE, every reason listed, when no provider opens', async () => {
-    const error = await expectRejection(loadEncoder(undefined, { ...options, executionProviders: ['cuda', 'no-such-provider'] }), ErrorCode.BackendUnavailable, 'options.executionProviders');
+    const error = await expectRejection(
+      loadEncoder(undefined, { ...options, executionProviders: ['cuda', 'no-such-provider'] }),
+      ErrorCode.BackendUnavailable,
+      'options.executionProviders',
+    );
     expect(error.message).toContain('cuda:');
     expect(error.message).toContain('no-such-provider:');
   });

@@ -70,7 +70,10 @@ describe('output adapters on a ViT-style graph made here', () => {
     expect(encoder.output).toMatchObject({ name: 'last_hidden_state', layout: 'vit' });
     expect(encoder.input.size).toEqual({ width: 64, height: 64 });
     const grids = await encoder.encodePixels(patchPixels(2, 64, 64), 2);
-    expect(grids.map((g) => [g.rows, g.cols, g.channels])).toEqual([[4, 4, 3], [4, 4, 3]]);
+    expect(grids.map((g) => [g.rows, g.cols, g.channels])).toEqual([
+      [4, 4, 3],
+      [4, 4, 3],
+    ]);
     grids.forEach((g, b) => expectPatchGrid(g, b));
     await encoder.dispose();
   });
@@ -78,7 +81,11 @@ describe('output adapters on a ViT-style graph made here', () => {
   it('non-square grids with options.grid, and the same grid from NCHW and NHWC conv outputs', async () => {
     const model = toyVit(32, 48);
     const pixels = patchPixels(1, 32, 48);
-    for (const [output, outputLayout] of [['last_hidden_state', 'vit'], ['conv_nchw', 'nchw'], ['conv_nhwc', 'nhwc']] as const) {
+    for (const [output, outputLayout] of [
+      ['last_hidden_state', 'vit'],
+      ['conv_nchw', 'nchw'],
+      ['conv_nhwc', 'nhwc'],
+    ] as const) {
       const encoder = await loadEncoder(model, { ort, output, outputLayout, ...(outputLayout === 'vit' ? { grid: { rows: 2, cols: 3 } } : {}) });
       const [grid] = await encoder.encodePixels(pixels);
       expect([grid!.rows, grid!.cols, grid!.channels], output).toEqual([2, 3, 3]);

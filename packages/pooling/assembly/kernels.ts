@@ -18,18 +18,18 @@ export function heapBase(): usize {
  */
 export function pool2x2(src: usize, dst: usize, frames: i32, rows: i32, cols: i32, channels: i32, outRows: i32, outCols: i32): i32 {
   const cellBytes = (<usize>channels) << 2;
-  const rowBytes = (<usize>cols) * cellBytes;
+  const rowBytes = <usize>cols * cellBytes;
   const vecBytes = (<usize>(channels & ~3)) << 2;
   const quarter = f32x4.splat(0.25);
   let bad = i32x4.splat(0);
   let badTail: f32 = 0;
   let o = dst;
   for (let f = 0; f < frames; f++) {
-    const frame = src + (<usize>f) * (<usize>rows) * rowBytes;
+    const frame = src + <usize>f * <usize>rows * rowBytes;
     for (let r = 0; r < outRows; r++) {
-      const top = frame + (<usize>(2 * r)) * rowBytes;
+      const top = frame + <usize>(2 * r) * rowBytes;
       for (let c = 0; c < outCols; c++) {
-        const a = top + (<usize>(2 * c)) * cellBytes;
+        const a = top + <usize>(2 * c) * cellBytes;
         const b = a + cellBytes;
         const d = a + rowBytes;
         const e = d + cellBytes;
@@ -76,13 +76,13 @@ export function poolBlock(
 ): i32 {
   const cellBytes = (<usize>channels) << 2;
   const accBytes = (<usize>channels) << 3;
-  const rowBytes = (<usize>cols) * cellBytes;
+  const rowBytes = <usize>cols * cellBytes;
   const vecBytes = (<usize>(channels & ~3)) << 2;
   let bad = i32x4.splat(0);
   let badTail: f32 = 0;
   let o = dst;
   for (let f = 0; f < frames; f++) {
-    const frame = src + (<usize>f) * (<usize>rows) * rowBytes;
+    const frame = src + <usize>f * <usize>rows * rowBytes;
     for (let r = 0; r < outRows; r++) {
       const i0 = r * mRows;
       const i1 = min(i0 + mRows, rows);
@@ -96,7 +96,7 @@ export function poolBlock(
           for (let j = j0; j < j1; j++) {
             const w: f64 = colWeights == 0 ? wr : wr * <f64>load<f32>(colWeights + ((<usize>j) << 2));
             total += w;
-            const cell = frame + (<usize>i) * rowBytes + (<usize>j) * cellBytes;
+            const cell = frame + <usize>i * rowBytes + <usize>j * cellBytes;
             const wv = f64x2.splat(w);
             let off: usize = 0;
             for (; off < vecBytes; off += 16) {

@@ -59,7 +59,15 @@ export async function benchShape(shape: Shape, contenders: readonly Contender[],
       const minSamples = Math.min(options.minSamples, contender.minSamples ?? options.minSamples);
       const stats = summarize(await measure(instance, { ...options, minSamples }));
       const bytesPerRun = contender.kind === 'copy' ? copyBytes(shape) : pyramidBytes(shape);
-      measured.push({ name: contender.name, kind: contender.kind, outputs: contender.outputs ?? 'fresh', stats, bytesPerRun, gbPerSecond: bytesPerRun / (stats.medianMs * 1e6), maxRelativeError });
+      measured.push({
+        name: contender.name,
+        kind: contender.kind,
+        outputs: contender.outputs ?? 'fresh',
+        stats,
+        bytesPerRun,
+        gbPerSecond: bytesPerRun / (stats.medianMs * 1e6),
+        maxRelativeError,
+      });
       process.stdout.write(`${stats.medianMs.toFixed(3)} ms (n=${stats.samples})\n`);
     } finally {
       await instance.dispose();
@@ -76,9 +84,9 @@ export async function benchShape(shape: Shape, contenders: readonly Contender[],
     contenders: measured.map((m) => {
       const baseline = measured.find((b) => b.name === baselineFor(m.outputs));
       return {
-      ...m,
-      ratioToBaseline: baseline === undefined ? null : m.stats.medianMs / baseline.stats.medianMs,
-      shareOfCopy: copy === undefined ? null : m.gbPerSecond / copy.gbPerSecond,
+        ...m,
+        ratioToBaseline: baseline === undefined ? null : m.stats.medianMs / baseline.stats.medianMs,
+        shareOfCopy: copy === undefined ? null : m.gbPerSecond / copy.gbPerSecond,
       };
     }),
   };

@@ -20,7 +20,11 @@ export function baselineFor(outputs: 'fresh' | 'reused'): string {
  */
 export const CONTENDERS: readonly Contender[] = [
   matryoshka(),
-  matryoshka('matryoshka, js kernels', (grid, options) => buildPyramid(grid, { ...options, kernels: 'js' }), 'buildPyramid(grid, { scales, mode: "m3", kernels: "js" }): the TypeScript reference kernels'),
+  matryoshka(
+    'matryoshka, js kernels',
+    (grid, options) => buildPyramid(grid, { ...options, kernels: 'js' }),
+    'buildPyramid(grid, { scales, mode: "m3", kernels: "js" }): the TypeScript reference kernels',
+  ),
   onnxruntime({ threads: 1 }),
   onnxruntime({ threads: 2 }),
   onnxruntime({ threads: 1, layout: 'nchw' }),

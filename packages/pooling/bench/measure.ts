@@ -31,10 +31,7 @@ export async function measure(instance: Instance, options: MeasureOptions): Prom
   }
   const samples: number[] = [];
   const start = performance.now();
-  while (
-    samples.length < options.maxSamples &&
-    (samples.length < options.minSamples || performance.now() - start < options.timeBoxMs)
-  ) {
+  while (samples.length < options.maxSamples && (samples.length < options.minSamples || performance.now() - start < options.timeBoxMs)) {
     samples.push(await once(instance));
   }
   return samples;

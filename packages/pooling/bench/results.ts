@@ -16,9 +16,7 @@ export interface ResultsFile {
   readonly shapes: readonly ShapeResult[];
 }
 
-export function resultsFile(
-  parts: Pick<ResultsFile, 'quick' | 'machine' | 'measure' | 'contenders' | 'shapes'>,
-): ResultsFile {
+export function resultsFile(parts: Pick<ResultsFile, 'quick' | 'machine' | 'measure' | 'contenders' | 'shapes'>): ResultsFile {
   return {
     benchmark: 'pyramid',
     timestamp: new Date().toISOString(),

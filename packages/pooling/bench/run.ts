@@ -9,9 +9,7 @@ import { SHAPES } from './shapes.js';
 /** Entry point: `npm run bench [-- --quick] [--only=NAME,…] [--shapes=a,b,c]`. */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const contenders = CONTENDERS.filter(
-    (c) => c.name === BASELINE || args.only.length === 0 || args.only.some((o) => c.name.toLowerCase().includes(o)),
-  );
+  const contenders = CONTENDERS.filter((c) => c.name === BASELINE || args.only.length === 0 || args.only.some((o) => c.name.toLowerCase().includes(o)));
   const shapes = SHAPES.filter((s) => args.shapes.length === 0 || args.shapes.includes(s.id));
   if (shapes.length === 0) throw new Error(`no shape matches --shapes=${args.shapes.join(',')}`);
   const machine = machineInfo();

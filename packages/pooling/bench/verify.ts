@@ -24,13 +24,7 @@ function toNhwc(level: Level, channels: number): Float32Array {
 }
 
 /** Compares two pyramids level by level; throws with the first disagreement. */
-export function compareLevels(
-  name: string,
-  actual: readonly Level[],
-  expected: readonly Level[],
-  against: string,
-  channels: number,
-): Agreement {
+export function compareLevels(name: string, actual: readonly Level[], expected: readonly Level[], against: string, channels: number): Agreement {
   if (actual.length !== expected.length) {
     throw new Error(`${name}: ${actual.length} levels, ${against} has ${expected.length}`);
   }

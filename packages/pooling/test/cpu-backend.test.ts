@@ -18,7 +18,10 @@ describe('the cpu backend', () => {
     const pyramid = await backend.buildPyramid(grid, { scales: [144, 9] });
     const cpu = await pyramid.read();
     expect(cpu.backend).toBe('cpu');
-    expect(cpu.levels.map((l) => [l.rows, l.cols])).toEqual([[12, 12], [3, 3]]);
+    expect(cpu.levels.map((l) => [l.rows, l.cols])).toEqual([
+      [12, 12],
+      [3, 3],
+    ]);
     // Same numbers as the direct call (up to float32 summation order: 9 is pooled from 144 here).
     expect(relativeError(cpu.at(9).data, buildPyramid(grid, { scales: [9] }).levels[0]!.data)).toBeLessThan(1e-6);
     expect(cpu.at(144).data).toEqual(buildPyramid(grid, { scales: [144] }).levels[0]!.data);

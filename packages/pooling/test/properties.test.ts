@@ -35,7 +35,10 @@ describe('pyramid properties', () => {
 
   it('the WebAssembly kernels match the reference on batches that span several chunks and slabs', () => {
     // 64 small frames: several frames per slab and per chunk; 3 large frames: bands of rows.
-    for (const [frames, rows, channels] of [[64, 24, 16], [3, 27, 1100]] as const) {
+    for (const [frames, rows, channels] of [
+      [64, 24, 16],
+      [3, 27, 1100],
+    ] as const) {
       const grid = tokenGrid(seededData(frames * rows * rows * channels, frames), { frames, rows, cols: rows, channels });
       for (const mode of ['m3', 'ceil'] as const) {
         const scales = [rows * rows, 144, 36, 9, 1];
@@ -75,38 +78,49 @@ describe('pyramid properties', () => {
 
   it('preserves the per-channel mean on divisible grids', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), (k, a, b, channels) => {
-        const rows = k * a;
-        const cols = k * b;
-        const data = Float32Array.from({ length: rows * cols * channels }, (_, i) => Math.sin(i * 12.9898) * 3);
-        const grid = tokenGrid(data, { rows, cols, channels });
-        const level = avgPool2d(grid, { kernel: k });
-        for (let ch = 0; ch < channels; ch++) {
-          let inMean = 0;
-          for (let t = 0; t < rows * cols; t++) inMean += data[t * channels + ch]!;
-          let outMean = 0;
-          for (let t = 0; t < level.rows * level.cols; t++) outMean += level.data[t * channels + ch]!;
-          expect(outMean / (level.rows * level.cols)).toBeCloseTo(inMean / (rows * cols), 5);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 9 }),
+        (k, a, b, channels) => {
+          const rows = k * a;
+          const cols = k * b;
+          const data = Float32Array.from({ length: rows * cols * channels }, (_, i) => Math.sin(i * 12.9898) * 3);
+          const grid = tokenGrid(data, { rows, cols, channels });
+          const level = avgPool2d(grid, { kernel: k });
+          for (let ch = 0; ch < channels; ch++) {
+            let inMean = 0;
+            for (let t = 0; t < rows * cols; t++) inMean += data[t * channels + ch]!;
+            let outMean = 0;
+            for (let t = 0; t < level.rows * level.cols; t++) outMean += level.data[t * channels + ch]!;
+            expect(outMean / (level.rows * level.cols)).toBeCloseTo(inMean / (rows * cols), 5);
+          }
+        },
+      ),
     );
   });
 
   it('planning agrees with the shapes the kernels produce, in every mode', () => {
     fc.assert(
-      fc.property(gridArb({ maxChannels: 5 }), fc.array(fraction, { minLength: 1, maxLength: 4 }), fc.constantFrom<PoolingMode>('m3', 'ceil', 'adaptive', 'bilinear'), (grid, ts, mode) => {
-        const scales = ts.map((t) => scaleFor(grid, t));
-        fc.pre(plannable(grid, scales, mode));
-        const plans = planLevels(grid, { scales, mode });
-        const pyramid = buildPyramid(grid, { scales, mode });
-        pyramid.levels.forEach((level, i) => {
-          const plan = plans[i]!;
-          expect([level.rows, level.cols, level.frames, level.channels]).toEqual([plan.rows, plan.cols, grid.frames, grid.channels]);
-          expect(level.data.length).toBe(grid.frames * plan.tokens * grid.channels);
-          expect(pyramid.at(plan.requested)).toBe(pyramid.levels.find((l) => l.plan.requested === plan.requested));
-          if (plan.kernel !== null) expect(plan.rows).toBe(poolOutputSize(grid.rows, plan.kernel, plan.kernel, mode === 'ceil'));
-        });
-      }),
+      fc.property(
+        gridArb({ maxChannels: 5 }),
+        fc.array(fraction, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom<PoolingMode>('m3', 'ceil', 'adaptive', 'bilinear'),
+        (grid, ts, mode) => {
+          const scales = ts.map((t) => scaleFor(grid, t));
+          fc.pre(plannable(grid, scales, mode));
+          const plans = planLevels(grid, { scales, mode });
+          const pyramid = buildPyramid(grid, { scales, mode });
+          pyramid.levels.forEach((level, i) => {
+            const plan = plans[i]!;
+            expect([level.rows, level.cols, level.frames, level.channels]).toEqual([plan.rows, plan.cols, grid.frames, grid.channels]);
+            expect(level.data.length).toBe(grid.frames * plan.tokens * grid.channels);
+            expect(pyramid.at(plan.requested)).toBe(pyramid.levels.find((l) => l.plan.requested === plan.requested));
+            if (plan.kernel !== null) expect(plan.rows).toBe(poolOutputSize(grid.rows, plan.kernel, plan.kernel, mode === 'ceil'));
+          });
+        },
+      ),
       { numRuns: 150 },
     );
   });

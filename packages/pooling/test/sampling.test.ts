@@ -3,7 +3,10 @@ import { tokenGrid } from '@matryoshka/core';
 import { avgPool3d, sequentialSample, spatialSample } from '../src/index.js';
 
 // A 4×6 grid whose single channel holds the token index: samples show which tokens were kept.
-const grid = tokenGrid(Float32Array.from({ length: 24 }, (_, i) => i), { rows: 4, cols: 6, channels: 1 });
+const grid = tokenGrid(
+  Float32Array.from({ length: 24 }, (_, i) => i),
+  { rows: 4, cols: 6, channels: 1 },
+);
 
 describe('training-free baselines', () => {
   it('spatial sampling keeps a uniform sub-grid, centred by default', () => {
@@ -14,7 +17,10 @@ describe('training-free baselines', () => {
   });
 
   it('sequential sampling keeps the first tokens in row-major order, per frame', () => {
-    const two = tokenGrid(Float32Array.from({ length: 48 }, (_, i) => i), { frames: 2, rows: 4, cols: 6, channels: 1 });
+    const two = tokenGrid(
+      Float32Array.from({ length: 48 }, (_, i) => i),
+      { frames: 2, rows: 4, cols: 6, channels: 1 },
+    );
     const s = sequentialSample(two, { tokens: 4 });
     expect([s.frames, s.rows, s.cols]).toEqual([2, 1, 4]);
     expect([...s.data]).toEqual([0, 1, 2, 3, 24, 25, 26, 27]);
@@ -23,7 +29,10 @@ describe('training-free baselines', () => {
 
 describe('avgPool3d', () => {
   it('averages frames and windows together', () => {
-    const video = tokenGrid(Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => i), { frames: 3, rows: 2, cols: 2, channels: 1 });
+    const video = tokenGrid(
+      Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => i),
+      { frames: 3, rows: 2, cols: 2, channels: 1 },
+    );
     const p = avgPool3d(video, { temporalKernel: 2, kernel: 2 });
     expect([p.frames, p.rows, p.cols]).toEqual([1, 1, 1]); // floor: the third frame is dropped
     expect([...p.data]).toEqual([(0 + 1 + 2 + 3 + 4 + 5 + 6 + 7) / 8]);

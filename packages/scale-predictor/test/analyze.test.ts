@@ -19,7 +19,14 @@ describe('analyzeOracle on the shipped example (8 samples × 5 scales, figures w
   });
 
   it('the distribution of oracle scales', () => {
-    expect(a.oracleScales.map((o) => [o.scale, o.count])).toEqual([[1, 2], [9, 2], [36, 1], [144, 1], [576, 1], [null, 1]]);
+    expect(a.oracleScales.map((o) => [o.scale, o.count])).toEqual([
+      [1, 2],
+      [9, 2],
+      [36, 1],
+      [144, 1],
+      [576, 1],
+      [null, 1],
+    ]);
     expect(a.oracleScales.reduce((s, o) => s + o.share, 0)).toBeCloseTo(1, 12);
   });
 

@@ -56,7 +56,10 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
         const b = Math.max(budget, minimum);
         const a = allocateBudget(p, perSample, b);
         expect(a.tokens).toBeLessThanOrEqual(b);
-        expect(a.expectedCorrect).toBeCloseTo(bruteForce(p, (i, j) => perSample[i]![j]!, b), 9);
+        expect(a.expectedCorrect).toBeCloseTo(
+          bruteForce(p, (i, j) => perSample[i]![j]!, b),
+          9,
+        );
       }),
       { numRuns: 200 },
     );
@@ -64,7 +67,14 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
 
   it('a worked case: spends where it pays', () => {
     // Sample 0 is easy (right at 1 token), sample 1 needs 36; 37 tokens buy both.
-    const a = allocateBudget([[0.9, 0.9, 0.95], [0.1, 0.2, 0.9]], [1, 9, 36], 37);
+    const a = allocateBudget(
+      [
+        [0.9, 0.9, 0.95],
+        [0.1, 0.2, 0.9],
+      ],
+      [1, 9, 36],
+      37,
+    );
     expect(Array.from(a.choices)).toEqual([0, 2]);
     expect(a.tokens).toBe(37);
     expect(a.expectedCorrect).toBeCloseTo(1.8, 12);

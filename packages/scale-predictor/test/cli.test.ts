@@ -55,7 +55,20 @@ describe('matryoshka-oracle train and evaluate', () => {
     writeFileSync(join(dir, 'train-features.jsonl'), toJsonl(trainSet.features));
     writeFileSync(join(dir, 'test.jsonl'), toJsonl(heldOut.records));
     writeFileSync(join(dir, 'test-features.jsonl'), toJsonl(heldOut.features));
-    const trained = await run('train', 'train.jsonl', '--features', 'train-features.jsonl', '--out', 'p.json', '--epochs', '10', '--hidden', '8', '--seed', '5');
+    const trained = await run(
+      'train',
+      'train.jsonl',
+      '--features',
+      'train-features.jsonl',
+      '--out',
+      'p.json',
+      '--epochs',
+      '10',
+      '--hidden',
+      '8',
+      '--seed',
+      '5',
+    );
     expect(trained.code, trained.err).toBe(0);
     expect(trained.out).toContain('trained on 300 samples');
     const predictor = loadPredictor(readFileSync(join(dir, 'p.json'), 'utf8'));
@@ -77,7 +90,17 @@ describe('matryoshka-oracle train and evaluate', () => {
 describe('matryoshka-oracle import-lmms-eval', () => {
   it('turns one log per scale into records', async () => {
     const log = (scale: number) =>
-      [0, 1].map((doc_id) => JSON.stringify({ doc_id, doc: { question_type: doc_id === 0 ? 'ocr' : 'color' }, target: 'x', resps: [['x']], exact_match: scale > doc_id * 8 ? 1.0 : 0.0 })).join('\n');
+      [0, 1]
+        .map((doc_id) =>
+          JSON.stringify({
+            doc_id,
+            doc: { question_type: doc_id === 0 ? 'ocr' : 'color' },
+            target: 'x',
+            resps: [['x']],
+            exact_match: scale > doc_id * 8 ? 1.0 : 0.0,
+          }),
+        )
+        .join('\n');
     writeFileSync(join(dir, 'lmms-1.jsonl'), log(1));
     writeFileSync(join(dir, 'lmms-9.jsonl'), log(9));
     const { code, out } = await run('import-lmms-eval', '--run', '1=lmms-1.jsonl', '9=lmms-9.jsonl', '--metric', 'exact_match', '--group', 'doc.question_type');

@@ -53,13 +53,27 @@ describe('evaluatePredictor on a synthetic dataset with a known rule', () => {
       { id: 'b', scale: 1, correct: true },
       { id: 'b', scale: 9, correct: false },
     ]);
-    const e = evaluatePredictor(table, [[0.1, 0.9], [0.9, 0.1]], { points: 10 });
+    const e = evaluatePredictor(
+      table,
+      [
+        [0.1, 0.9],
+        [0.9, 0.1],
+      ],
+      { points: 10 },
+    );
     expect(e.oracle).toMatchObject({ accuracy: 1, meanTokens: 5 });
     const at9 = e.fixed[1]!;
     expect([at9.accuracy, at9.bestFixedAccuracy]).toEqual([0.5, 0.5]);
     expect(at9.threshold).toMatchObject({ accuracy: 1, meanTokens: 5, gapClosed: 1 });
     expect(at9.budget).toMatchObject({ accuracy: 1, meanTokens: 5, gapClosed: 1 });
-    const wrong = evaluatePredictor(table, [[0.9, 0.1], [0.1, 0.9]], { points: 10, budget: false });
+    const wrong = evaluatePredictor(
+      table,
+      [
+        [0.9, 0.1],
+        [0.1, 0.9],
+      ],
+      { points: 10, budget: false },
+    );
     expect(wrong.fixed[1]!.threshold).toMatchObject({ accuracy: 0.5, gapClosed: 0 });
     expect(wrong.fixed[1]!.budget).toBeNull();
   });
@@ -67,7 +81,24 @@ describe('evaluatePredictor on a synthetic dataset with a known rule', () => {
   it('rejects probabilities that do not fit the table', () => {
     const table = buildSampleTable(heldOut.records);
     expectMatryoshkaError(() => evaluatePredictor(table, []), ErrorCode.ShapeMismatch, 'probabilities');
-    expectMatryoshkaError(() => evaluatePredictor(table, table.ids.map(() => [0.5])), ErrorCode.ShapeMismatch, 'probabilities[0]');
-    expectMatryoshkaError(() => evaluatePredictor(table, table.ids.map(() => [0.5, 0.5, 0.5, 0.5, 0.5]), { fallback: 'x' as never }), ErrorCode.InvalidArgument, 'options.fallback');
+    expectMatryoshkaError(
+      () =>
+        evaluatePredictor(
+          table,
+          table.ids.map(() => [0.5]),
+        ),
+      ErrorCode.ShapeMismatch,
+      'probabilities[0]',
+    );
+    expectMatryoshkaError(
+      () =>
+        evaluatePredictor(
+          table,
+          table.ids.map(() => [0.5, 0.5, 0.5, 0.5, 0.5]),
+          { fallback: 'x' as never },
+        ),
+      ErrorCode.InvalidArgument,
+      'options.fallback',
+    );
   });
 });

@@ -37,23 +37,75 @@ describe('ScalePredictor validates its parameters', () => {
       change(p);
       return () => new ScalePredictor(p as unknown as PredictorParams);
     };
-    expectMatryoshkaError(with_((p) => (p.scales = [9, 1, 36, 144, 576])), ErrorCode.InvalidArgument, 'params.scales');
-    expectMatryoshkaError(with_((p) => (p.tokens = [1, 9])), ErrorCode.InvalidArgument, 'params.tokens');
-    expectMatryoshkaError(with_((p) => (p.featureStd = new Float32Array(3))), ErrorCode.NonFiniteValue, 'params.featureStd[0]');
-    expectMatryoshkaError(with_((p) => (p.featureStd = new Float32Array(2).fill(1))), ErrorCode.ShapeMismatch, 'params.featureStd');
-    expectMatryoshkaError(with_((p) => p.layers[0]!.weights.fill(Number.NaN)), ErrorCode.NonFiniteValue, 'params.layers[0].weights[0]');
-    expectMatryoshkaError(with_((p) => (p.layers[1]!.bias[4] = Infinity)), ErrorCode.NonFiniteValue, 'params.layers[1].bias[4]');
-    expectMatryoshkaError(with_((p) => (p.layers[1]!.inputs = 3)), ErrorCode.ShapeMismatch, 'params.layers[1].inputs');
-    expectMatryoshkaError(with_((p) => (p.layers[1]!.outputs = 4)), ErrorCode.ShapeMismatch, 'params.layers[1].outputs');
-    expectMatryoshkaError(with_((p) => (p.layers[0]!.weights = new Float32Array(5))), ErrorCode.ShapeMismatch, 'params.layers[0].weights');
-    expectMatryoshkaError(with_((p) => (p.layers[1]!.activation = 'relu')), ErrorCode.InvalidArgument, 'params.layers[1].activation');
-    expectMatryoshkaError(with_((p) => (p.layers = [])), ErrorCode.InvalidArgument, 'params.layers');
-    expectMatryoshkaError(with_((p) => (p.input = 'pixels')), ErrorCode.InvalidArgument, 'params.input');
+    expectMatryoshkaError(
+      with_((p) => (p.scales = [9, 1, 36, 144, 576])),
+      ErrorCode.InvalidArgument,
+      'params.scales',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.tokens = [1, 9])),
+      ErrorCode.InvalidArgument,
+      'params.tokens',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.featureStd = new Float32Array(3))),
+      ErrorCode.NonFiniteValue,
+      'params.featureStd[0]',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.featureStd = new Float32Array(2).fill(1))),
+      ErrorCode.ShapeMismatch,
+      'params.featureStd',
+    );
+    expectMatryoshkaError(
+      with_((p) => p.layers[0]!.weights.fill(Number.NaN)),
+      ErrorCode.NonFiniteValue,
+      'params.layers[0].weights[0]',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers[1]!.bias[4] = Infinity)),
+      ErrorCode.NonFiniteValue,
+      'params.layers[1].bias[4]',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers[1]!.inputs = 3)),
+      ErrorCode.ShapeMismatch,
+      'params.layers[1].inputs',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers[1]!.outputs = 4)),
+      ErrorCode.ShapeMismatch,
+      'params.layers[1].outputs',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers[0]!.weights = new Float32Array(5))),
+      ErrorCode.ShapeMismatch,
+      'params.layers[0].weights',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers[1]!.activation = 'relu')),
+      ErrorCode.InvalidArgument,
+      'params.layers[1].activation',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.layers = [])),
+      ErrorCode.InvalidArgument,
+      'params.layers',
+    );
+    expectMatryoshkaError(
+      with_((p) => (p.input = 'pixels')),
+      ErrorCode.InvalidArgument,
+      'params.input',
+    );
   });
 
   it('predict gives finite probabilities or a coded error, never NaN (huge features)', () => {
     const predictor = new ScalePredictor(params());
-    for (const x of [[1e30, 1e30, 1e30], [-1e38, 3e38, 0], [1e300, -1e300, 1e300]]) {
+    for (const x of [
+      [1e30, 1e30, 1e30],
+      [-1e38, 3e38, 0],
+      [1e300, -1e300, 1e300],
+    ]) {
       let out: Float64Array | undefined;
       try {
         out = predictor.predict(x);
@@ -112,7 +164,10 @@ describe('trainPredictor', () => {
     const p = rows.flatMap((r) => Array.from(r));
     expect(Math.min(...p)).toBeGreaterThan(0.05);
     expect(Math.max(...p)).toBeLessThan(0.95);
-    await expect(trainPredictor(table, features, { targets: targets.slice(1) })).rejects.toMatchObject({ code: ErrorCode.ShapeMismatch, argument: 'options.targets' });
+    await expect(trainPredictor(table, features, { targets: targets.slice(1) })).rejects.toMatchObject({
+      code: ErrorCode.ShapeMismatch,
+      argument: 'options.targets',
+    });
     const bad = targets.map((r) => Float64Array.from(r));
     bad[3]![2] = 1.5;
     await expect(trainPredictor(table, features, { targets: bad })).rejects.toMatchObject({ argument: 'options.targets[3][2]' });

@@ -4,7 +4,14 @@ import { analyzeOracle, importLmmsEval } from '../src/index.js';
 import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 
 // The shape lmms-eval's --log_samples writes: doc_id, doc, target, resps, filtered_resps, then the metrics.
-const sample = (doc_id: number, metric: unknown) => ({ doc_id, doc: { category: 'text' }, target: 'a', resps: [['a']], filtered_resps: ['a'], ...(metric as object) });
+const sample = (doc_id: number, metric: unknown) => ({
+  doc_id,
+  doc: { category: 'text' },
+  target: 'a',
+  resps: [['a']],
+  filtered_resps: ['a'],
+  ...(metric as object),
+});
 
 describe('importLmmsEval', () => {
   it('reads JSONL and the older { logs } JSON, numbers as scores, booleans as correct, nested metrics', () => {
@@ -27,7 +34,15 @@ describe('importLmmsEval', () => {
     expectMatryoshkaError(() => importLmmsEval([], { metric: 'anls' }), ErrorCode.InvalidArgument, 'runs');
     expectMatryoshkaError(() => importLmmsEval([{ scale: 1, text: '{}' }], { metric: '' }), ErrorCode.InvalidArgument, 'options.metric');
     expectMatryoshkaError(() => importLmmsEval([{ scale: 0, text: '{}' }], { metric: 'anls' }), ErrorCode.InvalidArgument, 'runs[0].scale');
-    expectMatryoshkaError(() => importLmmsEval([{ scale: 1, text: JSON.stringify(sample(0, {})), name: 'a.jsonl' }], { metric: 'anls' }), ErrorCode.InvalidArgument, 'a.jsonl[0].anls');
-    expectMatryoshkaError(() => importLmmsEval([{ scale: 1, text: '{"doc_id": 0}\n{bad', name: 'b.jsonl' }], { metric: 'anls' }), ErrorCode.InvalidArgument, 'b.jsonl line 2');
+    expectMatryoshkaError(
+      () => importLmmsEval([{ scale: 1, text: JSON.stringify(sample(0, {})), name: 'a.jsonl' }], { metric: 'anls' }),
+      ErrorCode.InvalidArgument,
+      'a.jsonl[0].anls',
+    );
+    expectMatryoshkaError(
+      () => importLmmsEval([{ scale: 1, text: '{"doc_id": 0}\n{bad', name: 'b.jsonl' }], { metric: 'anls' }),
+      ErrorCode.InvalidArgument,
+      'b.jsonl line 2',
+    );
   });
 });

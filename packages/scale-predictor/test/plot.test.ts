@@ -10,11 +10,22 @@ describe('renderPlot', () => {
       fixedLabel: 'M3',
       fixed,
       oracle: { tokens: 4, accuracy: 0.8 },
-      curve: [{ tokens: 2, accuracy: 0.6 }, { tokens: 20, accuracy: 0.7 }],
+      curve: [
+        { tokens: 2, accuracy: 0.6 },
+        { tokens: 20, accuracy: 0.7 },
+      ],
       budget: [{ tokens: 9, accuracy: 0.65 }],
       series: [
         { label: 'SS', points: fixed.map((p) => ({ ...p, accuracy: p.accuracy + 0.02 })) },
-        { label: 'baseline', points: [{ tokens: 1, accuracy: 0.2 }, { tokens: 36, accuracy: 0.7 }], color: '#123456', dashed: true },
+        {
+          label: 'baseline',
+          points: [
+            { tokens: 1, accuracy: 0.2 },
+            { tokens: 36, accuracy: 0.7 },
+          ],
+          color: '#123456',
+          dashed: true,
+        },
       ],
     });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

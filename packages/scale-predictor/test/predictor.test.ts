@@ -72,7 +72,11 @@ describe('predictor files', () => {
     const short = structuredClone(file);
     short.layers[1]!.weights.pop();
     expectMatryoshkaError(() => loadPredictor(short), ErrorCode.InvalidArgument, 'predictor.layers[1].weights');
-    expectMatryoshkaError(() => loadPredictor({ ...file, featureStd: (file.featureStd as number[]).map(() => 0) }), ErrorCode.InvalidArgument, 'predictor.featureStd[0]');
+    expectMatryoshkaError(
+      () => loadPredictor({ ...file, featureStd: (file.featureStd as number[]).map(() => 0) }),
+      ErrorCode.InvalidArgument,
+      'predictor.featureStd[0]',
+    );
     expectMatryoshkaError(() => loadPredictor({ ...file, scales: [9, 1, 36, 144, 576] }), ErrorCode.InvalidArgument, 'predictor.scales');
     expectMatryoshkaError(() => loadPredictor({ ...file, tokens: [1, 9] }), ErrorCode.InvalidArgument, 'predictor.tokens');
   });
@@ -102,7 +106,15 @@ describe('matryoshkaLoss', () => {
 
   it('is differentiable: gradients reach every scale', () => {
     const w = tf.variable(tf.scalar(0.5));
-    const { grads } = tf.variableGrads(() => matryoshkaLoss(bce, preds.map((p) => tf.mul(p, w)), labels), [w]);
+    const { grads } = tf.variableGrads(
+      () =>
+        matryoshkaLoss(
+          bce,
+          preds.map((p) => tf.mul(p, w)),
+          labels,
+        ),
+      [w],
+    );
     expect(Number.isFinite(value(grads[w.name]!))).toBe(true);
     expect(Math.abs(value(grads[w.name]!))).toBeGreaterThan(0);
   });

@@ -83,7 +83,8 @@ describe('pyramidFeatures', () => {
     const k = full.rows / side;
     return level(side, (r, c) => {
       const sum = [0, 0];
-      for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) for (let ch = 0; ch < 2; ch++) sum[ch]! += full.data[((r * k + y) * full.cols + c * k + x) * 2 + ch]! / (k * k);
+      for (let y = 0; y < k; y++)
+        for (let x = 0; x < k; x++) for (let ch = 0; ch < 2; ch++) sum[ch]! += full.data[((r * k + y) * full.cols + c * k + x) * 2 + ch]! / (k * k);
       return sum;
     });
   };
@@ -106,7 +107,11 @@ describe('pyramidFeatures', () => {
     const g = level(2, () => [1, 0]);
     expectMatryoshkaError(() => pyramidFeatures([g]), ErrorCode.InvalidArgument, 'levels');
     expectMatryoshkaError(() => pyramidFeatures([g, level(1, () => [1, 0])]), ErrorCode.ShapeMismatch, 'levels[1]');
-    expectMatryoshkaError(() => pyramidFeatures([level(1, () => [1, 0]), tokenGrid(new Float32Array(12), { rows: 2, cols: 2, channels: 3 })]), ErrorCode.ShapeMismatch, 'levels[0]');
+    expectMatryoshkaError(
+      () => pyramidFeatures([level(1, () => [1, 0]), tokenGrid(new Float32Array(12), { rows: 2, cols: 2, channels: 3 })]),
+      ErrorCode.ShapeMismatch,
+      'levels[0]',
+    );
     expectMatryoshkaError(() => pyramidFeatures([level(1, () => [1, 0]), g], [Infinity]), ErrorCode.NonFiniteValue, 'question[0]');
   });
 

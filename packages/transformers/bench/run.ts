@@ -50,7 +50,9 @@ async function measureFolder(info: VlmFolderInfo, args: BenchArgs, videoImages: 
         for (let r = 0; r < runs; r++) samples.push(await measureRun(vlm, text, pictures, count === 'full' ? null : count, args.newTokens));
         const p = summarise(samples, images, count, info.kvBytesPerToken);
         points.push(p);
-        log(`  ${images} image(s) × ${count}: ${p.visualTokens} visual tokens, prompt ${p.promptTokens}, vision ${p.encodeMs.toFixed(0)} ms, pool ${p.poolMs.toFixed(2)} ms, prefill ${p.prefillMs.toFixed(0)} ms, decode ${p.decodeMsPerToken.toFixed(1)} ms/token, TTFT ${p.ttftMs.toFixed(0)} ms`);
+        log(
+          `  ${images} image(s) × ${count}: ${p.visualTokens} visual tokens, prompt ${p.promptTokens}, vision ${p.encodeMs.toFixed(0)} ms, pool ${p.poolMs.toFixed(2)} ms, prefill ${p.prefillMs.toFixed(0)} ms, decode ${p.decodeMsPerToken.toFixed(1)} ms/token, TTFT ${p.ttftMs.toFixed(0)} ms`,
+        );
       }
     }
   } finally {

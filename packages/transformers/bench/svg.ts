@@ -17,7 +17,9 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** One panel per shape (single-image points): cost in ms against visual tokens, both log scale. */
 export function renderCostPlot(shapes: readonly ShapeResult[], title: string): string {
-  const panels = shapes.map((s) => ({ shape: s, points: s.points.filter((p) => p.images === 1).sort((a, b) => a.visualTokens - b.visualTokens) })).filter((p) => p.points.length > 0);
+  const panels = shapes
+    .map((s) => ({ shape: s, points: s.points.filter((p) => p.images === 1).sort((a, b) => a.visualTokens - b.visualTokens) }))
+    .filter((p) => p.points.length > 0);
   const width = Math.max(panels.length * W, M.left + SERIES.length * 150);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 40}" viewBox="0 0 ${width} ${H + 40}" font-family="sans-serif" font-size="11">`,
@@ -38,16 +40,24 @@ export function renderCostPlot(shapes: readonly ShapeResult[], title: string): s
     out.push(`<path d="M${ox + M.left},${20 + M.top} V${20 + H - M.bottom} H${ox + W - M.right}" stroke="#999" fill="none"/>`);
     for (let e = y0; e <= y1; e++) {
       out.push(`<line x1="${ox + M.left}" x2="${ox + W - M.right}" y1="${f(y(10 ** e))}" y2="${f(y(10 ** e))}" stroke="#eee"/>`);
-      out.push(`<text x="${ox + M.left - 4}" y="${f(y(10 ** e))}" text-anchor="end" dominant-baseline="middle">${10 ** e >= 1000 ? `${10 ** (e - 3)} s` : `${10 ** e} ms`}</text>`);
+      out.push(
+        `<text x="${ox + M.left - 4}" y="${f(y(10 ** e))}" text-anchor="end" dominant-baseline="middle">${10 ** e >= 1000 ? `${10 ** (e - 3)} s` : `${10 ** e} ms`}</text>`,
+      );
     }
     for (const t of xs) out.push(`<text x="${f(x(t))}" y="${20 + H - M.bottom + 14}" text-anchor="middle">${t}</text>`);
     out.push(`<text x="${ox + (M.left + W - M.right) / 2}" y="${20 + H - 12}" text-anchor="middle">visual tokens (log)</text>`);
     SERIES.forEach(([key, label, color], j) => {
       const d = points.map((p, k) => `${k === 0 ? 'M' : 'L'}${f(x(p.visualTokens))},${f(y(p[key] as number))}`).join(' ');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
-      for (const p of points) out.push(`<circle cx="${f(x(p.visualTokens))}" cy="${f(y(p[key] as number))}" r="2.5" fill="${color}"><title>${esc(label)}: ${(p[key] as number).toFixed(1)} ms at ${p.visualTokens} tokens</title></circle>`);
+      for (const p of points)
+        out.push(
+          `<circle cx="${f(x(p.visualTokens))}" cy="${f(y(p[key] as number))}" r="2.5" fill="${color}"><title>${esc(label)}: ${(p[key] as number).toFixed(1)} ms at ${p.visualTokens} tokens</title></circle>`,
+        );
       // One legend row under the panels, so it never covers a line.
-      if (i === 0) out.push(`<rect x="${M.left + j * 150}" y="${H + 22}" width="12" height="3" fill="${color}"/><text x="${M.left + j * 150 + 16}" y="${H + 26}">${esc(label)}</text>`);
+      if (i === 0)
+        out.push(
+          `<rect x="${M.left + j * 150}" y="${H + 22}" width="12" height="3" fill="${color}"/><text x="${M.left + j * 150 + 16}" y="${H + 26}">${esc(label)}</text>`,
+        );
     });
   });
   out.push('</svg>');

@@ -124,7 +124,11 @@ export function withMatryoshka(model: unknown, processor: unknown, options: Matr
     const encoded = performance.now();
     const rowsPerImage = raw.dims[1] ?? 0;
     if (raw.dims[0] !== images.length) {
-      throw new MatryoshkaError(ErrorCode.UnsupportedModel, `model: the '${modelType}' vision encoder returned ${raw.dims[0]} feature sets for ${images.length} images`, { argument: 'model' });
+      throw new MatryoshkaError(
+        ErrorCode.UnsupportedModel,
+        `model: the '${modelType}' vision encoder returned ${raw.dims[0]} feature sets for ${images.length} images`,
+        { argument: 'model' },
+      );
     }
     const grid = inferGrid(rowsPerImage, expected, o.grid, modelType);
     const frames = featureFrames(raw, grid, modelType);
@@ -196,13 +200,19 @@ async function runPolicy(
     return out;
   }
   if (typeof policy.batch !== 'function') {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `tokens: a batch policy needs a batch(images) function, got ${describe(policy.batch)}`, { argument: 'tokens' });
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, `tokens: a batch policy needs a batch(images) function, got ${describe(policy.batch)}`, {
+      argument: 'tokens',
+    });
   }
   const chosen = await policy.batch(images);
   if (!Array.isArray(chosen) || chosen.length !== images.length) {
-    throw new MatryoshkaError(ErrorCode.ShapeMismatch, `tokens: the batch policy returned ${describe(chosen)} for ${images.length} images; expected one count per image`, {
-      argument: 'tokens',
-    });
+    throw new MatryoshkaError(
+      ErrorCode.ShapeMismatch,
+      `tokens: the batch policy returned ${describe(chosen)} for ${images.length} images; expected one count per image`,
+      {
+        argument: 'tokens',
+      },
+    );
   }
   return chosen.map((c, i) => checkCount(c, `tokens.batch()[${i}]`));
 }
@@ -258,23 +268,35 @@ function checkOptions(options: MatryoshkaOptions): CheckedOptions {
   if (options.grid !== undefined) {
     const g = options.grid as unknown as Record<string, unknown>;
     if (typeof g !== 'object' || g === null || !isPositiveInt(g.rows) || !isPositiveInt(g.cols) || (g.cls !== undefined && typeof g.cls !== 'boolean')) {
-      throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.grid: expected { rows, cols, cls? } with positive integer sizes, got ${describe(options.grid)}`, {
-        argument: 'options.grid',
-      });
+      throw new MatryoshkaError(
+        ErrorCode.InvalidArgument,
+        `options.grid: expected { rows, cols, cls? } with positive integer sizes, got ${describe(options.grid)}`,
+        {
+          argument: 'options.grid',
+        },
+      );
     }
     grid = { rows: g.rows as number, cols: g.cols as number, ...(g.cls === undefined ? {} : { cls: g.cls as boolean }) };
   }
   const policyScales = options.policyScales ?? DEFAULT_SCALES;
   if (!Array.isArray(policyScales) || policyScales.length === 0 || !policyScales.every(isPositiveInt)) {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.policyScales: expected a non-empty array of positive integers, got ${describe(policyScales)}`, {
-      argument: 'options.policyScales',
-    });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      `options.policyScales: expected a non-empty array of positive integers, got ${describe(policyScales)}`,
+      {
+        argument: 'options.policyScales',
+      },
+    );
   }
   const b = options.backend as unknown;
   if (b !== undefined && typeof b !== 'string' && (typeof b !== 'object' || b === null || typeof (b as Backend<unknown>).buildPyramid !== 'function')) {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.backend: expected 'cpu', 'webgpu', 'auto', a registered name or a backend object, got ${describe(b)}`, {
-      argument: 'options.backend',
-    });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      `options.backend: expected 'cpu', 'webgpu', 'auto', a registered name or a backend object, got ${describe(b)}`,
+      {
+        argument: 'options.backend',
+      },
+    );
   }
   return { backend: options.backend, mode, tokens: options.tokens, tokenizer: options.tokenizer, grid, policyScales };
 }
@@ -300,19 +322,28 @@ interface Parts {
 function processorParts(processor: unknown, tokenizerOption: unknown, modelType: SupportedModelType): Parts {
   const p = processor as ProcessorLike | null;
   if (typeof p !== 'object' && typeof p !== 'function') {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `processor: expected the model's processor or image processor, got ${describe(p)}`, { argument: 'processor' });
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, `processor: expected the model's processor or image processor, got ${describe(p)}`, {
+      argument: 'processor',
+    });
   }
-  if (p === null) throw new MatryoshkaError(ErrorCode.InvalidArgument, 'processor: expected the model\'s processor or image processor, got null', { argument: 'processor' });
+  if (p === null)
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, "processor: expected the model's processor or image processor, got null", { argument: 'processor' });
   // A Processor has `image_processor`; an ImageProcessor is itself callable.
   const imageProcessor = (p.image_processor ?? (typeof p === 'function' ? p : undefined)) as Parts['imageProcessor'] | undefined;
   if (typeof imageProcessor !== 'function') {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, 'processor: it has no image processor (load it with AutoProcessor or AutoImageProcessor)', { argument: 'processor' });
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, 'processor: it has no image processor (load it with AutoProcessor or AutoImageProcessor)', {
+      argument: 'processor',
+    });
   }
   const tokenizer = (tokenizerOption ?? p.tokenizer) as TokenizerLike | undefined;
   if (typeof tokenizer !== 'function') {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, 'options.tokenizer: the processor has no tokenizer; load one with AutoTokenizer.from_pretrained and pass it as options.tokenizer', {
-      argument: 'options.tokenizer',
-    });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      'options.tokenizer: the processor has no tokenizer; load one with AutoTokenizer.from_pretrained and pass it as options.tokenizer',
+      {
+        argument: 'options.tokenizer',
+      },
+    );
   }
   const config = typeof p.config === 'object' && p.config !== null ? p.config : undefined;
   const t = tokenizer as unknown as { config?: Record<string, unknown>; bos_token?: unknown };
@@ -321,14 +352,20 @@ function processorParts(processor: unknown, tokenizerOption: unknown, modelType:
     tokenizerConfig: typeof t.config === 'object' && t.config !== null ? t.config : undefined,
     bosToken: typeof t.bos_token === 'string' ? t.bos_token : undefined,
   });
-  return { tokenizer, // transformers.js processors are callable objects without Function.prototype: call them directly.
-    imageProcessor: (images) => imageProcessor(images), processorConfig: config, layout };
+  return {
+    tokenizer, // transformers.js processors are callable objects without Function.prototype: call them directly.
+    imageProcessor: (images) => imageProcessor(images),
+    processorConfig: config,
+    layout,
+  };
 }
 
 function imageTokenIdOf(config: Record<string, unknown>, modelType: string): number {
   const id = config.image_token_index ?? config.image_token_id;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-    throw new MatryoshkaError(ErrorCode.UnsupportedModel, `model: the '${modelType}' config has no image_token_index (or image_token_id)`, { argument: 'model' });
+    throw new MatryoshkaError(ErrorCode.UnsupportedModel, `model: the '${modelType}' config has no image_token_index (or image_token_id)`, {
+      argument: 'model',
+    });
   }
   return id;
 }

@@ -16,7 +16,11 @@ export async function resolveBackend(option: BackendOption | undefined): Promise
   if (option === 'auto') return getBackend();
   if (typeof option === 'string') return getBackend(option);
   if (typeof option === 'object' && option !== null && typeof (option as Backend<unknown>).buildPyramid === 'function') return option;
-  throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.backend: expected 'cpu', 'webgpu', 'auto', a registered name or a backend object, got ${describe(option)}`, {
-    argument: 'options.backend',
-  });
+  throw new MatryoshkaError(
+    ErrorCode.InvalidArgument,
+    `options.backend: expected 'cpu', 'webgpu', 'auto', a registered name or a backend object, got ${describe(option)}`,
+    {
+      argument: 'options.backend',
+    },
+  );
 }

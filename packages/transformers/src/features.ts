@@ -1,4 +1,15 @@
-import { ErrorCode, MatryoshkaError, fromFloat16, toFloat16, tokenGrid, type Backend, type PoolingMode, type PyramidLevel, type TokenGrid, type TokenPyramid } from '@matryoshka/core';
+import {
+  ErrorCode,
+  MatryoshkaError,
+  fromFloat16,
+  toFloat16,
+  tokenGrid,
+  type Backend,
+  type PoolingMode,
+  type PyramidLevel,
+  type TokenGrid,
+  type TokenPyramid,
+} from '@matryoshka/core';
 import { createTokenPyramid } from '@matryoshka/core/backend';
 import type { FeatureGrid } from './grid.js';
 import type { TensorLike } from './internals.js';
@@ -20,14 +31,25 @@ export interface FeatureFrames {
 export function featureFrames(features: TensorLike, grid: FeatureGrid, modelType: string): FeatureFrames {
   const [images, rows, hidden] = features.dims;
   if (features.dims.length !== 3 || images === undefined || rows === undefined || hidden === undefined) {
-    throw new MatryoshkaError(ErrorCode.UnsupportedModel, `model: the '${modelType}' vision encoder returned image_features of shape [${features.dims.join(', ')}]; expected [images, rows, hidden]`, {
-      argument: 'model',
-    });
+    throw new MatryoshkaError(
+      ErrorCode.UnsupportedModel,
+      `model: the '${modelType}' vision encoder returned image_features of shape [${features.dims.join(', ')}]; expected [images, rows, hidden]`,
+      {
+        argument: 'model',
+      },
+    );
   }
   const values = asFloat32(features, modelType);
   const cells = grid.rows * grid.cols;
   if (!grid.cls) {
-    return { images, hidden, grid, patches: tokenGrid(values, { frames: images, rows: grid.rows, cols: grid.cols, channels: hidden }), cls: undefined, dtype: dtypeOf(features) };
+    return {
+      images,
+      hidden,
+      grid,
+      patches: tokenGrid(values, { frames: images, rows: grid.rows, cols: grid.cols, channels: hidden }),
+      cls: undefined,
+      dtype: dtypeOf(features),
+    };
   }
   const patches = new Float32Array(images * cells * hidden);
   const cls = new Float32Array(images * hidden);
@@ -36,7 +58,14 @@ export function featureFrames(features: TensorLike, grid: FeatureGrid, modelType
     cls.set(values.subarray(start, start + hidden), i * hidden);
     patches.set(values.subarray(start + hidden, start + rows * hidden), i * cells * hidden);
   }
-  return { images, hidden, grid, patches: tokenGrid(patches, { frames: images, rows: grid.rows, cols: grid.cols, channels: hidden }), cls, dtype: dtypeOf(features) };
+  return {
+    images,
+    hidden,
+    grid,
+    patches: tokenGrid(patches, { frames: images, rows: grid.rows, cols: grid.cols, channels: hidden }),
+    cls,
+    dtype: dtypeOf(features),
+  };
 }
 
 /**
@@ -44,7 +73,12 @@ export function featureFrames(features: TensorLike, grid: FeatureGrid, modelType
  * image by image, each image's CLS row (if any) first, then its pooled tokens in row-major order.
  * Returns the values as float32 and the rows per image.
  */
-export async function poolFrames(frames: FeatureFrames, counts: readonly PlannedCount[], backend: Backend<unknown>, mode: PoolingMode): Promise<{ values: Float32Array; rows: number[] }> {
+export async function poolFrames(
+  frames: FeatureFrames,
+  counts: readonly PlannedCount[],
+  backend: Backend<unknown>,
+  mode: PoolingMode,
+): Promise<{ values: Float32Array; rows: number[] }> {
   const { images, hidden, grid } = frames;
   const cells = grid.rows * grid.cols;
   const scales = [...new Set(counts.filter((c) => !c.identity).map((c) => c.requested))];
@@ -102,7 +136,11 @@ function asFloat32(features: TensorLike, modelType: string): Float32Array {
     if (features.data instanceof Uint16Array) return fromFloat16(features.data);
     return Float32Array.from(features.data as ArrayLike<number>);
   }
-  throw new MatryoshkaError(ErrorCode.UnsupportedModel, `model: the '${modelType}' vision encoder returned ${features.type} image_features; float32 and float16 are supported`, {
-    argument: 'model',
-  });
+  throw new MatryoshkaError(
+    ErrorCode.UnsupportedModel,
+    `model: the '${modelType}' vision encoder returned ${features.type} image_features; float32 and float16 are supported`,
+    {
+      argument: 'model',
+    },
+  );
 }

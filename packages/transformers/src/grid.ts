@@ -19,7 +19,11 @@ export interface GridOverride {
  * The patch grid the model's config promises for pixel inputs of `size`×`size`, or `undefined`
  * when the config does not say (then only the feature rows decide).
  */
-export function gridFromConfig(config: Record<string, unknown>, processorConfig: Record<string, unknown> | undefined, size: number | undefined): { rows: number; cols: number } | undefined {
+export function gridFromConfig(
+  config: Record<string, unknown>,
+  processorConfig: Record<string, unknown> | undefined,
+  size: number | undefined,
+): { rows: number; cols: number } | undefined {
   const vision = (config.vision_config ?? {}) as Record<string, unknown>;
   // Encoders that pool inside (gemma3: 64×64 patches → 256 tokens) state their token count.
   const perImage = numberField(config.mm_tokens_per_image);
@@ -39,7 +43,12 @@ export function gridFromConfig(config: Record<string, unknown>, processorConfig:
  * (with or without a CLS row), else a square (or square + 1) count. Anything else is refused,
  * naming the model type, since pooling rows that are not a grid would be silent garbage.
  */
-export function inferGrid(featureRows: number, expected: { rows: number; cols: number } | undefined, override: GridOverride | undefined, modelType: string): FeatureGrid {
+export function inferGrid(
+  featureRows: number,
+  expected: { rows: number; cols: number } | undefined,
+  override: GridOverride | undefined,
+  modelType: string,
+): FeatureGrid {
   if (override !== undefined) {
     const cells = override.rows * override.cols;
     const cls = override.cls ?? featureRows === cells + 1;

@@ -30,7 +30,7 @@ export function installHook(model: VlmModelLike): VlmModelLike['encode_image'] {
   const m = model as HookedModel;
   let state = m[HOOK];
   if (state === undefined) {
-    const hadOwn = Object.prototype.hasOwnProperty.call(m, 'encode_image');
+    const hadOwn = Object.hasOwn(m, 'encode_image');
     const original = m.encode_image;
     const hook: VlmModelLike['encode_image'] = async function (this: unknown, inputs) {
       const pixels = inputs?.pixel_values;

@@ -41,9 +41,13 @@ export function fixedCounts(tokens: TokenCount | readonly TokenCount[] | undefin
   if (tokens === undefined || tokens === null) return new Array<TokenCount>(images).fill(null);
   if (Array.isArray(tokens)) {
     if (tokens.length !== images) {
-      throw new MatryoshkaError(ErrorCode.ShapeMismatch, `tokens: ${tokens.length} counts for ${images} image${images === 1 ? '' : 's'}; give one count per image or one for all`, {
-        argument: 'tokens',
-      });
+      throw new MatryoshkaError(
+        ErrorCode.ShapeMismatch,
+        `tokens: ${tokens.length} counts for ${images} image${images === 1 ? '' : 's'}; give one count per image or one for all`,
+        {
+          argument: 'tokens',
+        },
+      );
     }
     return tokens.map((t, i) => checkCount(t, `tokens[${i}]`));
   }
@@ -70,9 +74,13 @@ export function planCount(count: TokenCount, grid: { rows: number; cols: number 
   const cells = grid.rows * grid.cols;
   if (count === null) return { requested: cells, tokens: cells, identity: true };
   if (count > cells) {
-    throw new MatryoshkaError(ErrorCode.ScaleOutOfRange, `${argument}: ${count} tokens requested but the image's ${grid.rows}×${grid.cols} grid has only ${cells}`, {
-      argument,
-    });
+    throw new MatryoshkaError(
+      ErrorCode.ScaleOutOfRange,
+      `${argument}: ${count} tokens requested but the image's ${grid.rows}×${grid.cols} grid has only ${cells}`,
+      {
+        argument,
+      },
+    );
   }
   try {
     const [plan] = planLevels(grid, { scales: [count], mode });

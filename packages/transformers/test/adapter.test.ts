@@ -79,8 +79,7 @@ describe.each([
     await f.reference.release();
   });
 
-  const adapter = () =>
-    withMatryoshka(f.vlm.model, f.vlm.processor, family === 'llava_onevision' ? { tokenizer: f.vlm.tokenizer } : {});
+  const adapter = () => withMatryoshka(f.vlm.model, f.vlm.processor, family === 'llava_onevision' ? { tokenizer: f.vlm.tokenizer } : {});
 
   it.each(requested.map((r, i) => [r, actual[i]!]))('%i tokens → %i visual tokens; ids equal the independent decode', async (r, expected) => {
     const vlm = adapter();
@@ -134,7 +133,7 @@ describe.each([
     }
   });
 
-  it('a policy gets each image\'s levels and its choice is used', async () => {
+  it("a policy gets each image's levels and its choice is used", async () => {
     const seen: ImageLevels[] = [];
     const vlm = adapter();
     try {
@@ -229,7 +228,12 @@ describe('bad input', () => {
     ['tokens NaN', { tokens: Number.NaN }, ErrorCode.InvalidArgument, 'tokens'],
     ['tokens 2.5', { tokens: 2.5 }, ErrorCode.InvalidArgument, 'tokens'],
     ['a count list of the wrong length', { tokens: [36, 9] }, ErrorCode.ShapeMismatch, 'tokens'],
-    ['a bad entry in a count list', { text: question(2), images: [testImage(8, 8), testImage(8, 8)], tokens: [36, -1] }, ErrorCode.ScaleOutOfRange, 'tokens[1]'],
+    [
+      'a bad entry in a count list',
+      { text: question(2), images: [testImage(8, 8), testImage(8, 8)], tokens: [36, -1] },
+      ErrorCode.ScaleOutOfRange,
+      'tokens[1]',
+    ],
     ['more images than placeholders', { images: [testImage(8, 8), testImage(8, 8)] }, ErrorCode.ShapeMismatch, 'text'],
     ['a placeholder without an image', { images: [] }, ErrorCode.ShapeMismatch, 'text'],
     ['text that is not a string', { text: 42 }, ErrorCode.InvalidArgument, 'text'],
@@ -241,7 +245,10 @@ describe('bad input', () => {
   it('a policy that returns an impossible count is refused, naming the policy', async () => {
     const vlm = withMatryoshka(f.vlm.model, f.vlm.processor, { tokens: () => 1000 });
     try {
-      await expect(vlm.prepare({ text: question(1), images: [testImage(64, 64)] })).rejects.toMatchObject({ code: ErrorCode.ScaleOutOfRange, argument: 'tokens(image 0)' });
+      await expect(vlm.prepare({ text: question(1), images: [testImage(64, 64)] })).rejects.toMatchObject({
+        code: ErrorCode.ScaleOutOfRange,
+        argument: 'tokens(image 0)',
+      });
     } finally {
       vlm.dispose();
     }
@@ -252,7 +259,9 @@ describe('bad input', () => {
     const type = model.config.model_type;
     model.config.model_type = 'idefics3';
     try {
-      expect(() => withMatryoshka(model, f.vlm.processor)).toThrow(expect.objectContaining({ code: ErrorCode.UnsupportedModel, message: expect.stringContaining("'idefics3'") }));
+      expect(() => withMatryoshka(model, f.vlm.processor)).toThrow(
+        expect.objectContaining({ code: ErrorCode.UnsupportedModel, message: expect.stringContaining("'idefics3'") }),
+      );
     } finally {
       model.config.model_type = type;
     }
@@ -283,7 +292,7 @@ describe('bad input', () => {
     }
   });
 
-  it('dispose restores the model\'s own encode_image; unprepared inputs run the stock path', async () => {
+  it("dispose restores the model's own encode_image; unprepared inputs run the stock path", async () => {
     const model = f.vlm.model;
     const own = model.encode_image;
     const a = withMatryoshka(model, f.vlm.processor);
@@ -293,7 +302,7 @@ describe('bad input', () => {
     expect(model.encode_image).not.toBe(own);
     b.dispose();
     expect(model.encode_image).toBe(own);
-    expect(Object.prototype.hasOwnProperty.call(model, 'encode_image')).toBe(false);
+    expect(Object.hasOwn(model, 'encode_image')).toBe(false);
     await expect(a.prepare({ text: question(0) })).rejects.toMatchObject({ code: ErrorCode.Disposed });
   });
 });

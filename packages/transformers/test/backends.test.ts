@@ -62,14 +62,16 @@ describe('pooling backends', () => {
   });
   if (!dawn) console.log(`skipped the webgpu pooling test: no SwiftShader Vulkan driver at ${SWIFTSHADER} (apt-get install chromium libvulkan1)`);
 
-  it('an unknown backend name is refused with the registry\'s coded error', async () => {
+  it("an unknown backend name is refused with the registry's coded error", async () => {
     const adapter = withMatryoshka(vlm.model, vlm.processor, { backend: 'tpu' });
     try {
       await expect(adapter.prepare({ text: `${IMAGE_TOKEN}`, images: [testImage(8, 8)], tokens: 9 })).rejects.toMatchObject({ code: 'BACKEND_NOT_FOUND' });
     } finally {
       adapter.dispose();
     }
-    expect(() => withMatryoshka(vlm.model, vlm.processor, { backend: 42 as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'options.backend' }));
+    expect(() => withMatryoshka(vlm.model, vlm.processor, { backend: 42 as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'options.backend' }),
+    );
   });
 });
 

@@ -49,7 +49,8 @@ interface FamilyCase {
   stock(processor: LoadedVlm['processor'], text: string, images: unknown[]): Promise<Record<string, unknown>>;
 }
 
-const GEMMA3_TURN = (images: number, question: string) => `<start_of_turn>user\n${'<start_of_image>'.repeat(images)}${question}<end_of_turn>\n<start_of_turn>model\n`;
+const GEMMA3_TURN = (images: number, question: string) =>
+  `<start_of_turn>user\n${'<start_of_image>'.repeat(images)}${question}<end_of_turn>\n<start_of_turn>model\n`;
 const gemma3Image = (n: number) => spell('\n\n', G.startOfImage.id, run(G.imageSoft.id, n), G.endOfImage.id, '\n\n');
 
 const CASES: FamilyCase[] = [
@@ -62,7 +63,10 @@ const CASES: FamilyCase[] = [
     // No `<image>` in the prompt: the image tokens lead, BOS follows them, a newline ends the prompt.
     one: { text: 'caption en', ids: (n) => spell(run(G.image.id, n), G.bos.id, 'caption en', [NEWLINE]) },
     // Explicit markers: each expands in place; BOS goes after the last image token.
-    two: { text: '<image><image>answer en which is brighter?', ids: (a, b) => spell(run(G.image.id, a), run(G.image.id, b), G.bos.id, 'answer en which is brighter?', [NEWLINE]) },
+    two: {
+      text: '<image><image>answer en which is brighter?',
+      ids: (a, b) => spell(run(G.image.id, a), run(G.image.id, b), G.bos.id, 'answer en which is brighter?', [NEWLINE]),
+    },
     stock: (processor, text, images) => processor(images, text),
   },
   {
@@ -78,7 +82,8 @@ const CASES: FamilyCase[] = [
     },
     two: {
       text: GEMMA3_TURN(2, 'Which is brighter?'),
-      ids: (a, b) => spell(G.bos.id, G.startOfTurn.id, 'user\n', gemma3Image(a), gemma3Image(b), 'Which is brighter?', G.endOfTurn.id, '\n', G.startOfTurn.id, 'model\n'),
+      ids: (a, b) =>
+        spell(G.bos.id, G.startOfTurn.id, 'user\n', gemma3Image(a), gemma3Image(b), 'Which is brighter?', G.endOfTurn.id, '\n', G.startOfTurn.id, 'model\n'),
     },
     stock: (processor, text, images) => processor(text, images),
   },
@@ -149,12 +154,19 @@ describe.each(CASES)('$family', (c) => {
         const inputs = await adapter.prepare({ text, images: [...images], tokens: null });
         expect(ids(inputs.input_ids)).toEqual(ids(stock.input_ids));
         expect(ids(inputs.attention_mask)).toEqual(ids(stock.attention_mask));
-        expect(Array.from((inputs.pixel_values as unknown as { data: Float32Array }).data)).toEqual(Array.from((stock.pixel_values as { data: Float32Array }).data));
+        expect(Array.from((inputs.pixel_values as unknown as { data: Float32Array }).data)).toEqual(
+          Array.from((stock.pixel_values as { data: Float32Array }).data),
+        );
         expect(inputs.visualTokens).toEqual(images.map(() => 256));
         expect(inputs.grid).toEqual({ rows: 16, cols: 16, cls: false });
         expect(await generated(inputs)).toEqual(stockOut);
         // The independent decoder agrees with transformers.js at the full count.
-        expect(await referenceIds(inputs, images.map(() => 256))).toEqual(stockOut);
+        expect(
+          await referenceIds(
+            inputs,
+            images.map(() => 256),
+          ),
+        ).toEqual(stockOut);
         expect(new Set(stockOut).size).toBeGreaterThanOrEqual(2);
       }
     } finally {

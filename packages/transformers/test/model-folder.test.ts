@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor } from '@huggingface/transformers';
+import type { Tensor } from '@huggingface/transformers';
 import { isMatryoshkaError } from '@matryoshka/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_TOKEN, SPECIAL_TOKENS, TINY_LLAVA, TINY_ONEVISION, writeVlmFolder, type VlmFolderInfo, type VlmSpec } from '../src/testing/index.js';

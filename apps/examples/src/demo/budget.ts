@@ -24,7 +24,11 @@ export interface BudgetChoice {
 export function allocate(items: readonly BudgetItem[], budget: number): BudgetChoice {
   const cheapest = items.reduce((s, item) => s + Math.min(...item.tokens), 0);
   if (!(budget >= cheapest)) {
-    throw argumentError(ErrorCode.InvalidArgument, 'budget', `a budget of ${budget} tokens cannot serve ${items.length} items: the smallest levels need ${cheapest} in all`);
+    throw argumentError(
+      ErrorCode.InvalidArgument,
+      'budget',
+      `a budget of ${budget} tokens cannot serve ${items.length} items: the smallest levels need ${cheapest} in all`,
+    );
   }
   const a = allocateBudget(
     items.map((item) => item.values),

@@ -24,7 +24,9 @@ function demoVersion(): string {
 
 export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOptions & { vlm: VlmCliOptions | false } {
   const program = new Command('npm run demo --')
-    .description('Encodes photos with the offline default encoder, pools each into nested M3 token levels on the best backend, compares a fixed scale with a token budget, runs the mosaic-QA samples through their learned scale predictor, and writes an HTML report.')
+    .description(
+      'Encodes photos with the offline default encoder, pools each into nested M3 token levels on the best backend, compares a fixed scale with a token budget, runs the mosaic-QA samples through their learned scale predictor, and writes an HTML report.',
+    )
     .version(demoVersion(), '-V, --version', 'print the version and exit')
     .argument('[images...]', 'PNG or JPEG files (default: the bundled photos in apps/examples/images)')
     .option('--scale <tokens>', 'tokens per image under the fixed policy (one of the levels)', int('--scale'), 36)
@@ -37,7 +39,10 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): DemoOpti
     .option('--predictor-dir <dir>', 'the folder with predictor.json, samples.json and the sample images', path.relative(cwd, DEFAULT_PREDICTOR_DIR) || '.')
     .option('--out <dir>', 'where the HTML report goes (index.html)', 'demo-report')
     .option('--no-report', 'write no HTML report')
-    .option('--vlm <folder>', 'a transformers.js model folder (llava, llava_onevision, paligemma or gemma3) for the VLM section (default: a generated tiny model with random weights)')
+    .option(
+      '--vlm <folder>',
+      'a transformers.js model folder (llava, llava_onevision, paligemma or gemma3) for the VLM section (default: a generated tiny model with random weights)',
+    )
     .option('--no-vlm', 'skip the VLM section')
     .option('--vlm-question <text>', 'the question the VLM section asks about the first image', DEFAULT_QUESTION)
     .exitOverride()
@@ -105,7 +110,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const line of formatDemo(result)) console.log(line);
     if (options.vlm !== false) {
       const image = options.images?.[0] ?? DEFAULT_IMAGES[0]!;
-      const section = await runVlmSection({ image, question: options.vlm.question, ...(options.vlm.folder === undefined ? {} : { folder: options.vlm.folder }) });
+      const section = await runVlmSection({
+        image,
+        question: options.vlm.question,
+        ...(options.vlm.folder === undefined ? {} : { folder: options.vlm.folder }),
+      });
       console.log('');
       for (const line of formatVlmSection(section)) console.log(line);
     }

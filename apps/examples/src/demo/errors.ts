@@ -13,7 +13,10 @@ export function invalid(argument: string, message: string): MatryoshkaError {
 export function within<T>(file: string, fn: () => T): T {
   const wrap = (error: unknown): never => {
     if (isMatryoshkaError(error)) {
-      throw new MatryoshkaError(error.code, `${file}: ${error.message}`, { cause: error, ...(error.argument === undefined ? {} : { argument: error.argument }) });
+      throw new MatryoshkaError(error.code, `${file}: ${error.message}`, {
+        cause: error,
+        ...(error.argument === undefined ? {} : { argument: error.argument }),
+      });
     }
     throw error;
   };

@@ -55,7 +55,11 @@ export function readMosaicInput(dir: string): MosaicInput {
   const samplesPath = path.join(dir, 'samples.json');
   for (const file of [predictorPath, samplesPath]) {
     if (!existsSync(file)) {
-      return { kind: 'skipped', dir, reason: `no ${path.basename(file)} in ${dir} (the mosaic-QA study writes predictor.json and samples.json there; pass another folder with --predictor-dir)` };
+      return {
+        kind: 'skipped',
+        dir,
+        reason: `no ${path.basename(file)} in ${dir} (the mosaic-QA study writes predictor.json and samples.json there; pass another folder with --predictor-dir)`,
+      };
     }
   }
   const predictor = within(predictorPath, () => loadPredictor(readFileSync(predictorPath, 'utf8')));

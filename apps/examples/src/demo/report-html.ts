@@ -63,7 +63,8 @@ ${mosaicSection(r)}
 function summaryTable(r: DemoResult): string {
   const rows = r.images
     .map(
-      (im) => `<tr data-image="${esc(im.name)}"><td>${esc(im.name)}</td><td data-field="backend">${esc(r.backend.name)}</td>` +
+      (im) =>
+        `<tr data-image="${esc(im.name)}"><td>${esc(im.name)}</td><td data-field="backend">${esc(r.backend.name)}</td>` +
         `<td data-field="levels">${im.levels.map((l) => l.tokens).join('/')}</td><td data-field="fixed">${im.levels[im.fixedLevel]!.tokens}</td>` +
         `<td data-field="budget">${im.levels[im.budgetLevel]!.tokens}</td><td>–</td><td data-field="encode-ms">${im.encodeMs.toFixed(1)}</td>` +
         `<td data-field="pyramid-ms">${im.pyramidMs.toFixed(2)}</td></tr>`,
@@ -78,7 +79,10 @@ ${rows}
 
 function imageSection(r: DemoResult, im: ImageResult): string {
   const colours = pyramidColours(im.pyramid.levels);
-  const explained = colours.pca === null ? 'no variance to draw' : `3 components explain ${(100 * colours.pca.explained.reduce((s, v) => s + v, 0)).toFixed(0)}% of the variance`;
+  const explained =
+    colours.pca === null
+      ? 'no variance to draw'
+      : `3 components explain ${(100 * colours.pca.explained.reduce((s, v) => s + v, 0)).toFixed(0)}% of the variance`;
   const figures = colours.pictures
     .map((p, i) => {
       const l = im.levels[i]!;
@@ -88,7 +92,8 @@ function imageSection(r: DemoResult, im: ImageResult): string {
     .join('');
   const rows = im.levels
     .map(
-      (l, i) => `<tr><td>${l.requested === l.tokens ? l.tokens : `${l.requested} → ${l.tokens}`}</td><td data-field="tokens">${l.tokens}</td><td>${l.rows}×${l.cols}</td>` +
+      (l, i) =>
+        `<tr><td>${l.requested === l.tokens ? l.tokens : `${l.requested} → ${l.tokens}`}</td><td data-field="tokens">${l.tokens}</td><td>${l.rows}×${l.cols}</td>` +
         `<td data-field="coverage">${l.coverage.toFixed(3)}</td><td>${i === im.fixedLevel ? 'fixed' : ''}${i === im.fixedLevel && i === im.budgetLevel ? ', ' : ''}${i === im.budgetLevel ? 'budget' : ''}</td></tr>`,
     )
     .join('\n');
@@ -111,10 +116,12 @@ function mosaicSection(r: DemoResult): string {
   const rows = m.samples
     .map((s) => {
       const p = s.probabilities[m.scales.indexOf(s.chosen)]!;
-      return `<tr data-sample="${esc(s.sample.image)}"><td><img class="sample" alt="${esc(s.sample.image)}" src="${fileDataUri(new Uint8Array(readFileSync(s.path)), 'png')}"></td>` +
+      return (
+        `<tr data-sample="${esc(s.sample.image)}"><td><img class="sample" alt="${esc(s.sample.image)}" src="${fileDataUri(new Uint8Array(readFileSync(s.path)), 'png')}"></td>` +
         `<td class="text">${esc(s.sample.question)}</td><td class="text">${esc(s.sample.type)}</td><td class="text">${esc(s.sample.answer)}</td>` +
         `<td>${s.probabilities.map((q) => q.toFixed(2)).join(' ')}</td><td data-field="chosen">${s.chosen}</td><td data-field="p">${p.toFixed(2)}</td>${cell(s.rightAtChosen)}` +
-        `<td data-field="budget-scale">${s.budgetScale}</td>${cell(s.rightAtBudget)}</tr>`;
+        `<td data-field="budget-scale">${s.budgetScale}</td>${cell(s.rightAtBudget)}</tr>`
+      );
     })
     .join('\n');
   const n = m.samples.length;

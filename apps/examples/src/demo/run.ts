@@ -37,7 +37,12 @@ export interface ImageResult {
 }
 
 export interface DemoResult {
-  readonly backend: { readonly name: string; readonly forced: boolean; readonly statuses: readonly BackendStatus[]; readonly skipped: readonly BackendStatus[] };
+  readonly backend: {
+    readonly name: string;
+    readonly forced: boolean;
+    readonly statuses: readonly BackendStatus[];
+    readonly skipped: readonly BackendStatus[];
+  };
   readonly encoder: { readonly description: string; readonly executionProvider: string; readonly loadMs: number };
   readonly scales: readonly number[];
   readonly mode: PoolingMode;
@@ -60,7 +65,8 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const imagePaths = options.images === undefined || options.images.length === 0 ? DEFAULT_IMAGES : options.images;
-  if (options.scales !== undefined && (!Array.isArray(options.scales) || options.scales.length === 0)) throw invalid('scales', 'expected a non-empty array of token counts');
+  if (options.scales !== undefined && (!Array.isArray(options.scales) || options.scales.length === 0))
+    throw invalid('scales', 'expected a non-empty array of token counts');
   const scales = [...(options.scales ?? DEFAULT_SCALES)];
   scales.forEach((s, i) => {
     if (!Number.isSafeInteger(s) || s < 1) throw invalid(`scales[${i}]`, `expected a token count ≥ 1, got ${String(s)}`);
@@ -109,7 +115,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       device.dispose();
       const pyramidMs = performance.now() - t;
       // Coverage is measured against the encoder's grid itself, whichever levels were asked for.
-      const levels = pyramid.levels.map((l) => ({ requested: l.plan.requested, tokens: l.plan.tokens, rows: l.rows, cols: l.cols, coverage: levelCoverage(grid, l) }));
+      const levels = pyramid.levels.map((l) => ({
+        requested: l.plan.requested,
+        tokens: l.plan.tokens,
+        rows: l.rows,
+        cols: l.cols,
+        coverage: levelCoverage(grid, l),
+      }));
       images.push({ ...file, encodeMs, pyramidMs, levels, fixedLevel, pyramid });
     }
     mosaic =

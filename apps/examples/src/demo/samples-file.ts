@@ -36,7 +36,8 @@ export function parseSamplesFile(text: string, label = 'samples.json'): MosaicSa
   }
   const f = file as Record<string, unknown> | null;
   if (typeof f !== 'object' || f === null || Array.isArray(f)) throw bad(label, `expected an object, got ${describe(file)}`);
-  if (!Array.isArray(f.scales) || f.scales.some((s) => !Number.isSafeInteger(s) || (s as number) < 1)) throw bad(`${label}: scales`, `expected token counts, got ${describe(f.scales)}`);
+  if (!Array.isArray(f.scales) || f.scales.some((s) => !Number.isSafeInteger(s) || (s as number) < 1))
+    throw bad(`${label}: scales`, `expected token counts, got ${describe(f.scales)}`);
   if (!Array.isArray(f.samples)) throw bad(`${label}: samples`, `expected an array, got ${describe(f.samples)}`);
   const samples = f.samples.map((value: unknown, i): MosaicSample => {
     const path = `${label}: samples[${i}]`;
@@ -49,7 +50,8 @@ export function parseSamplesFile(text: string, label = 'samples.json'): MosaicSa
     if (!Array.isArray(s.embedding) || s.embedding.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
       throw bad(`${path}.embedding`, `expected finite numbers, got ${describe(s.embedding)}`);
     }
-    if (s.oracleScale !== null && !Number.isSafeInteger(s.oracleScale)) throw bad(`${path}.oracleScale`, `expected a token count or null, got ${describe(s.oracleScale)}`);
+    if (s.oracleScale !== null && !Number.isSafeInteger(s.oracleScale))
+      throw bad(`${path}.oracleScale`, `expected a token count or null, got ${describe(s.oracleScale)}`);
     const c = s.correctAt as Record<string, unknown> | null;
     if (typeof c !== 'object' || c === null || Object.values(c).some((v) => typeof v !== 'boolean')) {
       throw bad(`${path}.correctAt`, `expected { "<scale>": true | false }, got ${describe(c)}`);

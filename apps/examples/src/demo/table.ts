@@ -60,7 +60,9 @@ export function formatDemo(r: DemoResult): string[] {
     `Kept in all: fixed ${r.scale} → ${r.fixed.value.toFixed(3)} with ${r.fixed.tokens} tokens; budget → ${r.budgeted.value.toFixed(3)} with ${r.budgeted.tokens} of ${r.budgeted.budget} tokens.`,
   );
   if (r.images.length > 1 && r.budgeted.choices.every((c) => c === r.images[0]!.fixedLevel)) {
-    say(`At this budget the best split is the uniform one; a larger budget (--budget ${Math.round(r.budgeted.budget * 1.9)}) shows the allocation follow the content.`);
+    say(
+      `At this budget the best split is the uniform one; a larger budget (--budget ${Math.round(r.budgeted.budget * 1.9)}) shows the allocation follow the content.`,
+    );
   }
   say();
   say('Tokens per image at each level in a LLaVA-NeXT 2×2 anyres layout (crops + base image + newline tokens):');
@@ -74,7 +76,9 @@ export function formatDemo(r: DemoResult): string[] {
     say(`  Skipped: ${m.reason}.`);
   } else {
     if (m.note !== '') say(`  ${m.note}`);
-    say(`  τ = ${m.tau}: each sample gets the smallest scale whose predicted p ≥ τ (else its most likely one); the budget spreads ${m.budget.budget} tokens to maximise the expected number of right answers (Σ p).`);
+    say(
+      `  τ = ${m.tau}: each sample gets the smallest scale whose predicted p ≥ τ (else its most likely one); the budget spreads ${m.budget.budget} tokens to maximise the expected number of right answers (Σ p).`,
+    );
     say(
       formatTable(
         ['sample', 'type', 'question', 'answer', `p at ${m.scales.join('/')}`, 'τ scale', 'p there', 'right there', 'budget scale', 'right there'],

@@ -23,7 +23,12 @@ export interface AnswerModelConfig {
    * head's attention gets a learned multiple of −k|p − c|² (up to a constant per question) — a
    * built-in way to look at the asked cell, as an LLM knows where each visual token lies.
    */
-  readonly cells?: { readonly a: readonly [number, number]; readonly b: readonly [number, number]; readonly k: number; readonly position: readonly [number, number, number] };
+  readonly cells?: {
+    readonly a: readonly [number, number];
+    readonly b: readonly [number, number];
+    readonly k: number;
+    readonly position: readonly [number, number, number];
+  };
 }
 
 export interface AnswerModel {
@@ -36,7 +41,12 @@ export interface AnswerModel {
 
 function glorot(random: () => number, inputs: number, outputs: number): tf.Variable {
   const limit = Math.sqrt(6 / (inputs + outputs));
-  return tf.variable(tf.tensor2d(Float32Array.from({ length: inputs * outputs }, () => (2 * random() - 1) * limit), [inputs, outputs]));
+  return tf.variable(
+    tf.tensor2d(
+      Float32Array.from({ length: inputs * outputs }, () => (2 * random() - 1) * limit),
+      [inputs, outputs],
+    ),
+  );
 }
 
 export function createAnswerModel(config: AnswerModelConfig, seed: number): AnswerModel {
@@ -49,7 +59,12 @@ export function createAnswerModel(config: AnswerModelConfig, seed: number): Answ
   const w2 = glorot(random, hidden, config.answers);
   const b2 = tf.variable(tf.zeros([config.answers]));
   // Heads 0…H/2−1 look at cell A, the others at cell B, each with its own learned sharpness (starts at 2).
-  const cellWeights = tf.variable(tf.tensor2d(Array.from({ length: 2 * H }, (_, i) => (Math.floor(i / H) === (i % H < H / 2 ? 0 : 1) ? 2 : 0)), [2, H]));
+  const cellWeights = tf.variable(
+    tf.tensor2d(
+      Array.from({ length: 2 * H }, (_, i) => (Math.floor(i / H) === (i % H < H / 2 ? 0 : 1) ? 2 : 0)),
+      [2, H],
+    ),
+  );
   const variables = [embedding, query, w1, b1, w2, b2, ...(config.cells ? [cellWeights] : [])];
   if (!config.cells) cellWeights.dispose();
   const scale = 1 / Math.sqrt(D);
@@ -67,7 +82,10 @@ export function createAnswerModel(config: AnswerModelConfig, seed: number): Answ
           const T = tokens.shape[1];
           const q = tf.reshape(questions, [B * Q, config.questions]);
           const col = (i: number) => tf.slice(q, [0, i], [-1, 1]);
-          const position = tf.concat(c.position.map((i) => tf.slice(tokens, [0, 0, i], [-1, -1, 1])), 2); // [B, T, 3]: x, y, x² + y²
+          const position = tf.concat(
+            c.position.map((i) => tf.slice(tokens, [0, 0, i], [-1, -1, 1])),
+            2,
+          ); // [B, T, 3]: x, y, x² + y²
           const side = (xy: readonly [number, number]) => tf.reshape(tf.concat([tf.mul(col(xy[0]), 2), tf.mul(col(xy[1]), 2), tf.neg(col(c.k))], 1), [B, Q, 3]);
           const near = (xy: readonly [number, number]) => tf.matMul(side(xy), position, false, true); // [B, Q, T]: −k|p − c|² + k|c|²
           const both = tf.stack([near(c.a), near(c.b)], 3); // [B, Q, T, 2]

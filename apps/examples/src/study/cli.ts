@@ -10,7 +10,6 @@ import { checkGoals } from './goals.js';
 import { runStudy, type Progress } from './pipeline.js';
 import { writeReport } from './report/write-report.js';
 
-
 const positive = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
@@ -37,7 +36,10 @@ function progressReporter(): { progress: Progress; stop: () => void } {
       stop: () => undefined,
     };
   }
-  const bars = new cliProgress.MultiBar({ format: ' {stage} |{bar}| {value}/{total} {eta_formatted}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  const bars = new cliProgress.MultiBar(
+    { format: ' {stage} |{bar}| {value}/{total} {eta_formatted}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
   const open = new Map<string, cliProgress.SingleBar>();
   return {
     progress: (stage, done, total) => {
@@ -61,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--validation <images>', 'validation images (the predictor trains on them)', positive)
     .option('--test <images>', 'test images', positive)
     .option('--epochs <n>', 'answer-model epochs', positive)
-    .option('--models <k>', 'M3 answer models with different seeds (the soft oracle\'s K, at least 2)', (v: string) => {
+    .option('--models <k>', "M3 answer models with different seeds (the soft oracle's K, at least 2)", (v: string) => {
       const n = positive(v);
       if (n < 2) throw new InvalidArgumentError('expected at least 2 (the soft oracle averages over models)');
       return n;
@@ -69,7 +71,19 @@ export async function main(argv: string[]): Promise<void> {
     .option('--export-demo [dir]', `also write the predictor and sample mosaics for the demo (default ${path.relative(process.cwd(), DEMO_MODEL_DIR)})`)
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ quick?: boolean; out: string; cacheDir?: string; cache: boolean; seed?: number; train?: number; validation?: number; test?: number; epochs?: number; models?: number; exportDemo?: string | true }>();
+  const o = program.opts<{
+    quick?: boolean;
+    out: string;
+    cacheDir?: string;
+    cache: boolean;
+    seed?: number;
+    train?: number;
+    validation?: number;
+    test?: number;
+    epochs?: number;
+    models?: number;
+    exportDemo?: string | true;
+  }>();
   const base = o.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
   const overrides = { seed: o.seed, train: o.train, validation: o.validation, test: o.test, epochs: o.epochs, models: o.models };
   const changed = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
@@ -78,7 +92,9 @@ export async function main(argv: string[]): Promise<void> {
   const out = path.resolve(cwd, o.out);
   const cacheDir = o.cache === false ? false : path.resolve(cwd, o.cacheDir ?? (await studyCacheDir()));
 
-  console.log(`Mosaic-QA study (${config.size}): ${config.train}/${config.validation}/${config.test} images, ${config.models} M3 models, seed ${config.seed}; features cache: ${cacheDir === false ? 'off' : cacheDir}`);
+  console.log(
+    `Mosaic-QA study (${config.size}): ${config.train}/${config.validation}/${config.test} images, ${config.models} M3 models, seed ${config.seed}; features cache: ${cacheDir === false ? 'off' : cacheDir}`,
+  );
   const reporter = progressReporter();
   let result;
   try {
@@ -94,7 +110,11 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`Demo predictor and samples: ${dir}`);
   }
   for (const g of checkGoals(result)) console.log(`${g.met ? '✓' : '✗'} ${g.claim}: ${g.measured}`);
-  console.log(`Times (s): ${Object.entries(result.seconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `Times (s): ${Object.entries(result.seconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);

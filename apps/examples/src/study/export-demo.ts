@@ -11,7 +11,11 @@ import { SCALES } from './tokens.js';
 
 /** What the demo reads next to the predictor (see demo/samples-file.ts), with the study's probabilities. */
 export type DemoSamples = Omit<MosaicSamplesFile, 'samples'> & {
-  readonly samples: readonly (MosaicSample & { readonly subset: string; readonly probabilities: readonly number[]; readonly expectedCorrect: readonly number[] })[];
+  readonly samples: readonly (MosaicSample & {
+    readonly subset: string;
+    readonly probabilities: readonly number[];
+    readonly expectedCorrect: readonly number[];
+  })[];
 };
 
 function png(mosaic: Mosaic, source: FashionMnistSplit): Buffer {

@@ -52,7 +52,8 @@ export function loadFashionMnist(split: 'train' | 't10k'): FashionMnistSplit {
   const f = files(split);
   const images = parseIdx(gunzipSync(readFileSync(f.images)), f.images);
   const labels = parseIdx(gunzipSync(readFileSync(f.labels)), f.labels);
-  if (images.dims.length !== 3 || images.dims[1] !== ITEM_SIZE || images.dims[2] !== ITEM_SIZE) throw new Error(`${f.images}: expected N×28×28, got ${images.dims.join('×')}`);
+  if (images.dims.length !== 3 || images.dims[1] !== ITEM_SIZE || images.dims[2] !== ITEM_SIZE)
+    throw new Error(`${f.images}: expected N×28×28, got ${images.dims.join('×')}`);
   if (labels.dims[0] !== images.dims[0]) throw new Error(`${f.labels}: ${labels.dims[0]} labels for ${images.dims[0]} images`);
   return { images: images.data, labels: labels.data, count: images.dims[0]! };
 }

@@ -58,7 +58,14 @@ export interface SplitInput {
 
 function cacheKey(splits: readonly SplitInput[], o: FeatureOptions, encoder: Encoder): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: FEATURES_VERSION, encoder: { source: encoder.source, input: encoder.input, output: encoder.output, preprocessing: encoder.preprocessing }, components: o.components, pca: [o.pcaMosaics, o.pcaTokensPerMosaic, o.seed] }));
+  h.update(
+    JSON.stringify({
+      v: FEATURES_VERSION,
+      encoder: { source: encoder.source, input: encoder.input, output: encoder.output, preprocessing: encoder.preprocessing },
+      components: o.components,
+      pca: [o.pcaMosaics, o.pcaTokensPerMosaic, o.seed],
+    }),
+  );
   for (const s of splits) h.update(`${s.name}:${s.mosaics.length}:${s.mosaics.map((m) => `${JSON.stringify(m.layout)}/${m.items.join(',')}`).join(';')}`);
   return h.digest('hex').slice(0, 16);
 }
@@ -87,7 +94,8 @@ export async function computeFeatures(
   if (folder !== undefined && existsSync(path.join(folder, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(path.join(folder, 'meta.json'), 'utf8')) as { explained: number[] };
     const out: Record<string, SplitFeatures> = {};
-    for (const s of splits) out[s.name] = { mosaics: s.mosaics.length, grid: f32(path.join(folder, `${s.name}.grid.f32`)), stats: f32(path.join(folder, `${s.name}.stats.f32`)) };
+    for (const s of splits)
+      out[s.name] = { mosaics: s.mosaics.length, grid: f32(path.join(folder, `${s.name}.grid.f32`)), stats: f32(path.join(folder, `${s.name}.stats.f32`)) };
     progress(total, total);
     return { splits: out, explained: meta.explained, cache: 'hit', cacheFolder: folder };
   }
@@ -108,7 +116,8 @@ export async function computeFeatures(
       const grids = await encoder.encode(chunk.map((m) => mosaicPixels(m, s.source)));
       grids.forEach((g, k) => {
         const i = start + k;
-        if (g.rows !== GRID || g.cols !== GRID || g.channels !== CHANNELS) throw new Error(`expected ${GRID}×${GRID}×${CHANNELS} grids from the encoder, got ${g.rows}×${g.cols}×${g.channels}`);
+        if (g.rows !== GRID || g.cols !== GRID || g.channels !== CHANNELS)
+          throw new Error(`expected ${GRID}×${GRID}×${CHANNELS} grids from the encoder, got ${g.rows}×${g.cols}×${g.channels}`);
         const p = buildPyramid(g, { scales: PYRAMID_SCALES });
         stats.set(pyramidFeatures(PYRAMID_SCALES.map((t) => p.at(t))), i * IMAGE_STATS);
         if (pca === undefined) held.push(g.data);
@@ -144,7 +153,10 @@ export async function computeFeatures(
       writeFileSync(path.join(tmp, `${s.name}.grid.f32`), new Uint8Array(f.grid.buffer, f.grid.byteOffset, f.grid.byteLength));
       writeFileSync(path.join(tmp, `${s.name}.stats.f32`), new Uint8Array(f.stats.buffer, f.stats.byteOffset, f.stats.byteLength));
     }
-    writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify({ version: FEATURES_VERSION, key, explained, splits: splits.map((s) => [s.name, s.mosaics.length]) }));
+    writeFileSync(
+      path.join(tmp, 'meta.json'),
+      JSON.stringify({ version: FEATURES_VERSION, key, explained, splits: splits.map((s) => [s.name, s.mosaics.length]) }),
+    );
     renameSync(tmp, folder);
   }
   return { splits: out, explained, cache: folder === undefined ? 'disabled' : 'miss', ...(folder === undefined ? {} : { cacheFolder: folder }) };

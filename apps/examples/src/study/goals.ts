@@ -38,7 +38,9 @@ export function checkGoals(r: StudyResult): Goal[] {
   const tf9 = r.m3.all[idx(9)]! - r.trainingFree.pool.all[idx(9)]!;
   const tf1 = r.m3.all[idx(1)]! - r.trainingFree.pool.all[idx(1)]!;
   const { all, dense } = r.policies;
-  const closers = (['predictor-budget', 'predictor-threshold', 'cascade'] as const).flatMap((policy) => [9, 36].map((t) => ({ policy, target: t, gap: pointOf(all, policy, t).gapClosed })));
+  const closers = (['predictor-budget', 'predictor-threshold', 'cascade'] as const).flatMap((policy) =>
+    [9, 36].map((t) => ({ policy, target: t, gap: pointOf(all, policy, t).gapClosed })),
+  );
   const bestCloser = closers.filter((c) => c.gap !== null).sort((a, b) => b.gap! - a.gap!)[0];
   const denseWins = TARGETS.map((t) => {
     const learned = Math.max(...LEARNED.map((p) => pointOf(dense, p, t).accuracy ?? -1));
@@ -86,7 +88,10 @@ export function checkGoals(r: StudyResult): Goal[] {
     {
       claim: 'the full-token accuracy kept with ≤ 25% of the tokens on average',
       met: kept !== null && kept.meanTokens <= 0.25 * 576,
-      measured: kept === null ? 'no policy point reaches the 576-token accuracy' : `${pt(kept.accuracy)}% (576 tokens: ${pt(all.fixed[all.fixed.length - 1]!)}%) at ${kept.meanTokens.toFixed(1)} mean tokens = ${((100 * kept.meanTokens) / 576).toFixed(1)}% of 576 (${POLICY_LABELS[kept.policy]})`,
+      measured:
+        kept === null
+          ? 'no policy point reaches the 576-token accuracy'
+          : `${pt(kept.accuracy)}% (576 tokens: ${pt(all.fixed[all.fixed.length - 1]!)}%) at ${kept.meanTokens.toFixed(1)} mean tokens = ${((100 * kept.meanTokens) / 576).toFixed(1)}% of 576 (${POLICY_LABELS[kept.policy]})`,
     },
     {
       claim: 'the default study runs in under 30 minutes on 2 cores',

@@ -128,7 +128,8 @@ export function makeMosaics(spec: SplitSpec): Mosaic[] {
 /** Bilinear resize of one 28×28 item into a `size`×`size` square of `data` (CANVAS wide) at (x, y). */
 function drawItem(data: Uint8Array, source: FashionMnistSplit, item: number, x: number, y: number, size: number): void {
   const src = item * ITEM_SIZE * ITEM_SIZE;
-  const px = (r: number, c: number): number => source.images[src + Math.min(ITEM_SIZE - 1, Math.max(0, r)) * ITEM_SIZE + Math.min(ITEM_SIZE - 1, Math.max(0, c))]!;
+  const px = (r: number, c: number): number =>
+    source.images[src + Math.min(ITEM_SIZE - 1, Math.max(0, r)) * ITEM_SIZE + Math.min(ITEM_SIZE - 1, Math.max(0, c))]!;
   for (let j = 0; j < size; j++) {
     const sy = ((j + 0.5) * ITEM_SIZE) / size - 0.5;
     const y0 = Math.floor(sy);

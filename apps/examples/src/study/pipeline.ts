@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadEncoder } from '@matryoshka/encoders';
-import { analyzeOracle, buildSampleTable, calibration, meanCorrectness, type Calibration, type OracleAnalysis, type ScalePredictor } from '@matryoshka/scale-predictor';
+import {
+  analyzeOracle,
+  buildSampleTable,
+  calibration,
+  meanCorrectness,
+  type Calibration,
+  type OracleAnalysis,
+  type ScalePredictor,
+} from '@matryoshka/scale-predictor';
 import { trainPredictor } from '@matryoshka/scale-predictor/train';
 import { createAnswerModel, type AnswerModel } from './answer-model.js';
 import type { StudyConfig } from './config.js';
@@ -115,7 +123,8 @@ function records(split: string, mosaics: readonly Mosaic[], correct: Readonly<Re
   const out: Record<string, unknown>[] = [];
   mosaics.forEach((m, i) => {
     m.questions.forEach((q, k) => {
-      for (const s of SCALES) out.push({ id: `${split}-${m.index}-${k}`, scale: s, correct: correct[s]![i * QUESTIONS_PER_IMAGE + k] === 1, type: q.type, subset: m.subset });
+      for (const s of SCALES)
+        out.push({ id: `${split}-${m.index}-${k}`, scale: s, correct: correct[s]![i * QUESTIONS_PER_IMAGE + k] === 1, type: q.type, subset: m.subset });
     });
   });
   return out;
@@ -159,8 +168,12 @@ async function useFastestTfjsBackend(): Promise<string> {
  * selection → the paper's oracle and the soft oracle → scale predictor trained on the validation
  * split → every policy compared at equal mean tokens on the test split.
  */
-export async function runStudy(config: StudyConfig, options: { cacheDir: string | false; progress?: Progress; log?: (line: string) => void }): Promise<StudyResult> {
-  if (!Number.isInteger(config.models) || config.models < 2) throw new RangeError(`config.models must be an integer ≥ 2 (the soft oracle averages over models), got ${config.models}`);
+export async function runStudy(
+  config: StudyConfig,
+  options: { cacheDir: string | false; progress?: Progress; log?: (line: string) => void },
+): Promise<StudyResult> {
+  if (!Number.isInteger(config.models) || config.models < 2)
+    throw new RangeError(`config.models must be an integer ≥ 2 (the soft oracle averages over models), got ${config.models}`);
   const progress = options.progress ?? (() => undefined);
   const log = options.log ?? (() => undefined);
   const timings: Record<string, number> = {};
@@ -187,7 +200,13 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
         { name: 'validation', mosaics: mosaics.validation, source: trainItems },
         { name: 'test', mosaics: mosaics.test, source: testItems },
       ],
-      { components: config.components, pcaMosaics: config.pcaMosaics, pcaTokensPerMosaic: config.pcaTokensPerMosaic, seed: config.seed, cacheDir: options.cacheDir },
+      {
+        components: config.components,
+        pcaMosaics: config.pcaMosaics,
+        pcaTokensPerMosaic: config.pcaTokensPerMosaic,
+        seed: config.seed,
+        cacheDir: options.cacheDir,
+      },
       (done, total) => progress('encode images', done, total),
     );
   } finally {
@@ -232,10 +251,16 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
 
   // M3: K models with different seeds, each with the loss averaged over all five scales at every step.
   t = performance.now();
-  const evalAll = (model: AnswerModel, data: TokenSets): Record<number, Answers> => Object.fromEntries(SCALES.map((s, j) => [s, evaluateAnswerModel(model, data, j)]));
+  const evalAll = (model: AnswerModel, data: TokenSets): Record<number, Answers> =>
+    Object.fromEntries(SCALES.map((s, j) => [s, evaluateAnswerModel(model, data, j)]));
   const m3Runs: { test: Record<number, Answers>; validation: Record<number, Answers> }[] = [];
   for (let k = 0; k < config.models; k++) {
-    const model = train(`train M3 model ${k + 1}/${config.models}`, SCALES.map((_, j) => j), config.seed + k, config.m3ScaleWeights);
+    const model = train(
+      `train M3 model ${k + 1}/${config.models}`,
+      SCALES.map((_, j) => j),
+      config.seed + k,
+      config.m3ScaleWeights,
+    );
     m3Runs.push({ test: evalAll(model, sets.test.pool), validation: evalAll(model, sets.validation) });
     model.dispose();
   }
@@ -250,7 +275,8 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     const model = train(`train single-scale ${s}`, [j], config.seed);
     single.push(accuracyOf(evaluateAnswerModel(model, sets.test.pool, j).correct, mosaics.test));
     if (s === 576) {
-      for (const sel of SELECTIONS) SCALES.forEach((_, k) => trainingFree[sel].push(accuracyOf(evaluateAnswerModel(model, sets.test[sel], k).correct, mosaics.test)));
+      for (const sel of SELECTIONS)
+        SCALES.forEach((_, k) => trainingFree[sel].push(accuracyOf(evaluateAnswerModel(model, sets.test[sel], k).correct, mosaics.test)));
     }
     model.dispose();
   });
@@ -270,7 +296,11 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
     rows.forEach((r, i) => out.set(r, i * ASCENDING.length));
     return out;
   };
-  const testExpected = meanCorrectness(perModel.map((m) => flat(m.correct)), nTest, ASCENDING.length);
+  const testExpected = meanCorrectness(
+    perModel.map((m) => flat(m.correct)),
+    nTest,
+    ASCENDING.length,
+  );
   const validationExpected = meanCorrectness(
     m3Runs.map((run) => flat(ascendingRows(correctOf(run.validation), nValidation, (n) => new Uint8Array(n)))),
     nValidation,
@@ -298,20 +328,35 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
   };
   const validationRows = validationTable.ids.map(rowOf);
   const targets = validationRows.map((r) => validationExpected[r]!);
-  const predictorOptions = { hidden: config.predictorHidden, epochs: config.predictorEpochs, l2: config.predictorL2, learningRate: config.predictorLearningRate, seed: config.seed, targets };
+  const predictorOptions = {
+    hidden: config.predictorHidden,
+    epochs: config.predictorEpochs,
+    l2: config.predictorL2,
+    learningRate: config.predictorLearningRate,
+    seed: config.seed,
+    targets,
+  };
   const trainInputs = predictorInputs(features.splits.validation!, mosaics.validation, true);
-  const trained = await trainPredictor(validationTable, validationRows.map((r) => trainInputs[r]!), {
-    ...predictorOptions,
-    input: 'pyramid',
-    onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
-  });
+  const trained = await trainPredictor(
+    validationTable,
+    validationRows.map((r) => trainInputs[r]!),
+    {
+      ...predictorOptions,
+      input: 'pyramid',
+      onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
+    },
+  );
   const testProbabilities = trained.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, true));
   // Ablation: the question alone, to show what the image statistics add.
   const questionOnlyInputs = predictorInputs(features.splits.validation!, mosaics.validation, false);
-  const questionOnly = await trainPredictor(validationTable, validationRows.map((r) => questionOnlyInputs[r]!), {
-    ...predictorOptions,
-    onEpoch: (epoch) => progress('train scale predictor', config.predictorEpochs + epoch, 2 * config.predictorEpochs),
-  });
+  const questionOnly = await trainPredictor(
+    validationTable,
+    validationRows.map((r) => questionOnlyInputs[r]!),
+    {
+      ...predictorOptions,
+      onEpoch: (epoch) => progress('train scale predictor', config.predictorEpochs + epoch, 2 * config.predictorEpochs),
+    },
+  );
   const questionOnlyProbabilities = questionOnly.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, false));
 
   // The per-question-type table: each type's mean expected correctness per scale on validation.
@@ -384,7 +429,14 @@ export async function runStudy(config: StudyConfig, options: { cacheDir: string 
         typeTable: calibration(typeScores, testExpected),
       },
     },
-    artifacts: { predictor: trained.predictor, testMosaics: mosaics.test, testCorrect: correctOf(m3Runs[0]!.test), testExpected, testRecords, testProbabilities },
+    artifacts: {
+      predictor: trained.predictor,
+      testMosaics: mosaics.test,
+      testCorrect: correctOf(m3Runs[0]!.test),
+      testExpected,
+      testRecords,
+      testProbabilities,
+    },
   };
 }
 

@@ -100,13 +100,20 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
     a.choices.forEach((j, i) => (acc += expected[i]![j]!));
     return { meanTokens: a.meanTokens, accuracy: acc / n };
   };
-  const soft = softOracle(expected, [...ASCENDING], [...new Set([...CURVE_TARGETS, ...TARGETS])].sort((a, b) => a - b), input.batch);
+  const soft = softOracle(
+    expected,
+    [...ASCENDING],
+    [...new Set([...CURVE_TARGETS, ...TARGETS])].sort((a, b) => a - b),
+    input.batch,
+  );
   const K = input.perModel.length;
   const crossFitted = TARGETS.map((target) => {
     let acc = 0;
     let tokens = 0;
     input.perModel.forEach((model, k) => {
-      const others = pick(model.correct).map((_, i) => Float64Array.from(ASCENDING, (_, j) => input.perModel.reduce((s, m, l) => s + (l === k ? 0 : m.correct[rows[i]!]![j]!), 0) / (K - 1)));
+      const others = pick(model.correct).map((_, i) =>
+        Float64Array.from(ASCENDING, (_, j) => input.perModel.reduce((s, m, l) => s + (l === k ? 0 : m.correct[rows[i]!]![j]!), 0) / (K - 1)),
+      );
       const a = allocateInBatches(others, [...ASCENDING], target, input.batch);
       a.choices.forEach((j, i) => (acc += model.correct[rows[i]!]![j]!));
       tokens += a.meanTokens;

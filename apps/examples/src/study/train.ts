@@ -58,7 +58,16 @@ export function trainAnswerModel(model: AnswerModel, data: TokenSets, options: T
         const q = tf.gather(questions, idx) as tf.Tensor3D;
         const labels = tf.oneHot(tf.reshape(tf.gather(answers, idx), [-1]), model.config.answers);
         const xs = sets.map((x) => tf.gather(x, idx) as tf.Tensor3D);
-        const loss = optimizer.minimize(() => matryoshkaLoss(lossFn, xs.map((x) => model.logits(x, q)), labels, options.scaleWeights), true)!;
+        const loss = optimizer.minimize(
+          () =>
+            matryoshkaLoss(
+              lossFn,
+              xs.map((x) => model.logits(x, q)),
+              labels,
+              options.scaleWeights,
+            ),
+          true,
+        )!;
         tf.dispose([q, labels, ...xs]);
         const value = loss.dataSync()[0]!;
         total += value;

@@ -86,8 +86,14 @@ function allEigenvectors(cov: Float64Array, dim: number, k: number): Eigen {
   for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) m.set(a, b, cov[a * dim + b]!);
   const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
   const values = evd.realEigenvalues;
-  const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!).slice(0, k);
-  return { vectors: order.map((col) => Float64Array.from({ length: dim }, (_, c) => evd.eigenvectorMatrix.get(c, col))), values: order.map((col) => values[col]!) };
+  const order = values
+    .map((_, i) => i)
+    .sort((a, b) => values[b]! - values[a]!)
+    .slice(0, k);
+  return {
+    vectors: order.map((col) => Float64Array.from({ length: dim }, (_, c) => evd.eigenvectorMatrix.get(c, col))),
+    values: order.map((col) => values[col]!),
+  };
 }
 
 /**
@@ -113,7 +119,10 @@ function leadingEigenvectors(cov: Float64Array, dim: number, k: number): Eigen {
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) small.set(a, b, dot(q[a]!, cq[b]!));
   const evd = new EigenvalueDecomposition(small, { assumeSymmetric: true });
   const values = evd.realEigenvalues;
-  const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!).slice(0, k);
+  const order = values
+    .map((_, i) => i)
+    .sort((a, b) => values[b]! - values[a]!)
+    .slice(0, k);
   const vectors = order.map((col) => {
     const v = new Float64Array(dim);
     for (let a = 0; a < p; a++) {

@@ -58,7 +58,8 @@ export function pyramidColours(levels: readonly ColourableLevel[], options: Pyra
   const channels = fit.channels;
   for (const [i, l] of levels.entries()) {
     if (l.channels !== channels) throw new RangeError(`pyramidColours: level ${i} has ${l.channels} channels, level ${fitOn} has ${channels}`);
-    if (l.data.length < l.rows * l.cols * l.channels) throw new RangeError(`pyramidColours: level ${i} holds ${l.data.length} values, fewer than ${l.rows}×${l.cols}×${l.channels}`);
+    if (l.data.length < l.rows * l.cols * l.channels)
+      throw new RangeError(`pyramidColours: level ${i} holds ${l.data.length} values, fewer than ${l.rows}×${l.cols}×${l.channels}`);
   }
   const tokens = (l: ColourableLevel) => frame0(l);
   const n = fit.rows * fit.cols;
@@ -121,7 +122,7 @@ function frame0(l: ColourableLevel): ArrayLike<number> {
   const d = l.data;
   if (d.length === length) return d;
   // Typed arrays view the first frame without copying; plain arrays are sliced.
-  return ArrayBuffer.isView(d) ? (d as unknown as Float32Array).subarray(0, length) : Array.prototype.slice.call(d, 0, length) as number[];
+  return ArrayBuffer.isView(d) ? (d as unknown as Float32Array).subarray(0, length) : (Array.prototype.slice.call(d, 0, length) as number[]);
 }
 
 function grey(rows: number, cols: number): LevelPicture {

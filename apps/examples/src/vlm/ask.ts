@@ -26,7 +26,13 @@ export interface VlmAnswer {
  * Asks `question` about `image` once per count, greedy, through the Matryoshka adapter. The first
  * new token's arrival (a transformers.js streamer) splits prefill from decoding.
  */
-export async function askAtCounts(vlm: LoadedVlm, image: unknown, question: string, counts: readonly (number | null)[], maxNewTokens: number): Promise<VlmAnswer[]> {
+export async function askAtCounts(
+  vlm: LoadedVlm,
+  image: unknown,
+  question: string,
+  counts: readonly (number | null)[],
+  maxNewTokens: number,
+): Promise<VlmAnswer[]> {
   // The tokenizer is passed for every family: llava_onevision's processor has none.
   const adapter = withMatryoshka(vlm.model, vlm.processor, { tokenizer: vlm.tokenizer });
   try {

@@ -25,14 +25,22 @@ export async function loadVlmFolder(folder: string): Promise<LoadedVlm> {
   try {
     config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
   } catch (error) {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `--vlm: ${dir} is not a transformers.js model folder (no readable config.json: ${(error as Error).message})`, {
-      argument: '--vlm',
-      cause: error,
-    });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      `--vlm: ${dir} is not a transformers.js model folder (no readable config.json: ${(error as Error).message})`,
+      {
+        argument: '--vlm',
+        cause: error,
+      },
+    );
   }
   const modelType = String(config.model_type);
   if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(modelType)) {
-    throw new MatryoshkaError(ErrorCode.UnsupportedModel, `--vlm: model type '${modelType}' is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`, { argument: '--vlm' });
+    throw new MatryoshkaError(
+      ErrorCode.UnsupportedModel,
+      `--vlm: model type '${modelType}' is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`,
+      { argument: '--vlm' },
+    );
   }
   env.allowRemoteModels = false;
   env.allowLocalModels = true;

@@ -79,7 +79,9 @@ export function formatVlmSection(r: VlmSectionResult): string[] {
   const full = r.answers.find((a) => a.requested === null);
   const few = r.answers.find((a) => a.requested === 36);
   if (full !== undefined && few !== undefined && few.prefillMs > 0) {
-    lines.push(`  36 tokens: prefill ${(full.prefillMs / few.prefillMs).toFixed(1)}× faster, TTFT ${(full.ttftMs / few.ttftMs).toFixed(1)}× faster than all ${full.visualTokens}`);
+    lines.push(
+      `  36 tokens: prefill ${(full.prefillMs / few.prefillMs).toFixed(1)}× faster, TTFT ${(full.ttftMs / few.ttftMs).toFixed(1)}× faster than all ${full.visualTokens}`,
+    );
   }
   return lines;
 }

@@ -42,7 +42,10 @@ describe('demo flags and files under hostile input', () => {
     for (const [argv, flag] of cases) {
       tally.tried += 1;
       const { code, err } = await exitOf([...argv, '--no-vlm', '--no-report']);
-      const lines = err.trim().split('\n').filter((l) => l.trim() !== '');
+      const lines = err
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '');
       if (code === 1 && lines.length === 1 && lines[0]!.includes(flag)) tally.coded += 1;
       else tally.failing.push(`${argv.join(' ')}: exit ${code}, stderr ${JSON.stringify(err)}`);
     }

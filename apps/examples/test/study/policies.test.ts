@@ -15,12 +15,21 @@ function inputs(n: number, seed: number): PolicyInputs {
   }));
   const expected = truth.map((_, i) => Float64Array.from(ASCENDING, (_, j) => perModel.reduce((s, m) => s + m.correct[i]![j]!, 0) / 3));
   const flat = truth.map(() => Float64Array.from(ASCENDING, () => 0.5));
-  return { expected, perModel, scores: { 'type-table': flat, coverage: flat, 'predictor-budget': truth, 'question-only': flat }, probabilities: truth, batch: 16 };
+  return {
+    expected,
+    perModel,
+    scores: { 'type-table': flat, coverage: flat, 'predictor-budget': truth, 'question-only': flat },
+    probabilities: truth,
+    batch: 16,
+  };
 }
 
 describe('policies at equal mean tokens', () => {
   const input = inputs(96, 3);
-  const all = evaluatePolicies(input, Array.from({ length: 96 }, (_, i) => i));
+  const all = evaluatePolicies(
+    input,
+    Array.from({ length: 96 }, (_, i) => i),
+  );
 
   it('report every policy at every budget, within the budget and under the soft oracle', () => {
     expect(all.points).toHaveLength(POLICIES.length * TARGETS.length);
@@ -45,9 +54,22 @@ describe('policies at equal mean tokens', () => {
   });
 
   it('is deterministic and restricts to the rows asked for', () => {
-    expect(evaluatePolicies(input, Array.from({ length: 96 }, (_, i) => i))).toEqual(all);
+    expect(
+      evaluatePolicies(
+        input,
+        Array.from({ length: 96 }, (_, i) => i),
+      ),
+    ).toEqual(all);
     expect(evaluatePolicies(input, [0, 1, 2, 3, 4, 5, 6, 7]).rows).toBe(8);
-    expect(bestWithin([{ meanTokens: 5, accuracy: 0.5 }, { meanTokens: 10, accuracy: 0.9 }], 9)).toEqual({ meanTokens: 5, accuracy: 0.5 });
+    expect(
+      bestWithin(
+        [
+          { meanTokens: 5, accuracy: 0.5 },
+          { meanTokens: 10, accuracy: 0.9 },
+        ],
+        9,
+      ),
+    ).toEqual({ meanTokens: 5, accuracy: 0.5 });
     expect(bestWithin([{ meanTokens: 10, accuracy: 0.9 }], 9)).toBeNull();
   });
 });

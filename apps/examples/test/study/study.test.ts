@@ -72,14 +72,39 @@ describe('the mosaic-QA study (--quick)', () => {
 
   it('writes every table, the plots, results.json with the policy fields, the records and a loadable predictor', () => {
     const files = writeReport(first, path.join(work, 'report'));
-    expect(files.map((f) => path.basename(f))).toEqual(['summary.md', 'accuracy-vs-tokens.svg', 'policies.svg', 'policies-dense.svg', 'oracle-scales.svg', 'results.json', 'records-test.jsonl', 'predictor.json']);
+    expect(files.map((f) => path.basename(f))).toEqual([
+      'summary.md',
+      'accuracy-vs-tokens.svg',
+      'policies.svg',
+      'policies-dense.svg',
+      'oracle-scales.svg',
+      'results.json',
+      'records-test.jsonl',
+      'predictor.json',
+    ]);
     const summary = readFileSync(files[0]!, 'utf8');
-    for (const heading of ['## Accuracy against tokens (test)', '### Per subset', '## Oracles: structure and chance (test)', '## Policies at equal mean tokens (test)', '### Dense subsets only', '## Calibration', '## Goals, checked']) {
+    for (const heading of [
+      '## Accuracy against tokens (test)',
+      '### Per subset',
+      '## Oracles: structure and chance (test)',
+      '## Policies at equal mean tokens (test)',
+      '### Dense subsets only',
+      '## Calibration',
+      '## Goals, checked',
+    ]) {
       expect(summary).toContain(heading);
     }
     expect(summary).toContain('answer model stands in for the LLM');
     const policies = readFileSync(files[2]!, 'utf8');
-    for (const label of ['soft oracle', 'cascade on the answer model', 'learned predictor, budgeted', 'learned predictor, threshold', 'training-free coverage heuristic', 'per-question-type table']) expect(policies).toContain(label);
+    for (const label of [
+      'soft oracle',
+      'cascade on the answer model',
+      'learned predictor, budgeted',
+      'learned predictor, threshold',
+      'training-free coverage heuristic',
+      'per-question-type table',
+    ])
+      expect(policies).toContain(label);
     expect(readFileSync(files[1]!, 'utf8')).toContain("paper's oracle");
     const results = JSON.parse(readFileSync(files[5]!, 'utf8')) as Record<string, unknown> & { policies: Record<string, unknown>[] };
     for (const key of ['policies', 'softOracle', 'paperOracle', 'fixed', 'calibration', 'dense']) expect(results).toHaveProperty(key);

@@ -39,9 +39,20 @@ export function writeFakeMosaicQa(dir = mkdtempSync(path.join(tmpdir(), 'matryos
     const image = `sample-0${i}.png`;
     writeFileSync(path.join(dir, image), mosaic(i));
     const correctAt = Object.fromEntries(SCALES.map((s) => [String(s), q.oracle !== null && s >= q.oracle]));
-    return { image, question: q.question, type: q.type, embedding: [i === 0 ? 1 : 0, i === 1 ? 1 : 0, i === 2 ? 1 : 0], answer: q.answer, oracleScale: q.oracle, correctAt };
+    return {
+      image,
+      question: q.question,
+      type: q.type,
+      embedding: [i === 0 ? 1 : 0, i === 1 ? 1 : 0, i === 2 ? 1 : 0],
+      answer: q.answer,
+      oracleScale: q.oracle,
+      correctAt,
+    };
   });
-  writeFileSync(path.join(dir, 'samples.json'), JSON.stringify({ note: 'A fake predictor and samples made by the tests.', scales: [...SCALES].reverse(), samples }, null, 1));
+  writeFileSync(
+    path.join(dir, 'samples.json'),
+    JSON.stringify({ note: 'A fake predictor and samples made by the tests.', scales: [...SCALES].reverse(), samples }, null, 1),
+  );
   return dir;
 }
 

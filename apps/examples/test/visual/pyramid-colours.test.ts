@@ -14,7 +14,13 @@ describe('pyramidColours', () => {
     const pyramid = buildPyramid(randomGrid(24, 24, 16));
     const { pictures, pca, min, max } = pyramidColours(pyramid.levels);
     expect(pca?.k).toBe(3);
-    expect(pictures.map((p) => [p.rows, p.cols, p.pixels.length])).toEqual([[24, 24, 2304], [12, 12, 576], [6, 6, 144], [3, 3, 36], [1, 1, 4]]);
+    expect(pictures.map((p) => [p.rows, p.cols, p.pixels.length])).toEqual([
+      [24, 24, 2304],
+      [12, 12, 576],
+      [6, 6, 144],
+      [3, 3, 36],
+      [1, 1, 4],
+    ]);
     for (let j = 0; j < 3; j++) expect(max[j]).toBeGreaterThan(min[j]!);
     // The full level spans the whole range of every component.
     const full = pictures[0]!.pixels;

@@ -43,13 +43,22 @@ function run(name: string, blob: Blob, sample?: MosaicSample): Promise<void> {
       $('timings').textContent =
         `${image.width}×${image.height} → 384×384 → ${grid.rows}×${grid.cols}×${grid.channels}. ` +
         `Encode ${encodeMs.toFixed(1)} ms (ORT ${encoder.executionProvider}), pool ${pooled.poolMs.toFixed(2)} ms` +
-        (pooled.setupMs === undefined ? '' : ` (+ ${pooled.setupMs.toFixed(0)} ms to start WebGPU, once)`) + '.';
+        (pooled.setupMs === undefined ? '' : ` (+ ${pooled.setupMs.toFixed(0)} ms to start WebGPU, once)`) +
+        '.';
       const prediction = sample !== undefined && 'predictor' in mosaic ? predictScale(mosaic.predictor, pooled.pyramid, sample) : undefined;
       if (prediction !== undefined && sample !== undefined) showPrediction($('prediction'), sample, prediction);
       else $('prediction').textContent = 'No prediction: the scale predictor was trained on mosaic-QA questions only, so photos get none. Pick a sample below.';
       // What the browser test compares with a Node run of the same image.
       $('result').textContent = JSON.stringify(
-        { image: name, backend: pooled.backend, reason: pooled.reason, encodeMs, poolMs: pooled.poolMs, levels: pooled.pyramid.levels.map((l) => levelStats(l)), prediction },
+        {
+          image: name,
+          backend: pooled.backend,
+          reason: pooled.reason,
+          encodeMs,
+          poolMs: pooled.poolMs,
+          levels: pooled.pyramid.levels.map((l) => levelStats(l)),
+          prediction,
+        },
         null,
         1,
       );

@@ -30,7 +30,16 @@ async function deviceGrid(backend: CudaBackend, shape: BenchShape, dtype: CudaDT
   for (let at = 0; at < count; at += chunk.length) data.set(chunk.subarray(0, Math.min(chunk.length, count - at)), at);
   const g = tokenGrid(data, shape);
   const input: CudaInput =
-    dtype === 'float32' ? g : { data: dtype === 'float16' ? toFloat16(data) : toBfloat16(data), dtype, frames: shape.frames, rows: shape.rows, cols: shape.cols, channels: shape.channels };
+    dtype === 'float32'
+      ? g
+      : {
+          data: dtype === 'float16' ? toFloat16(data) : toBfloat16(data),
+          dtype,
+          frames: shape.frames,
+          rows: shape.rows,
+          cols: shape.cols,
+          channels: shape.channels,
+        };
   // The identity level is the input, now in device memory.
   const holder = await backend.buildPyramid(input, { scales: [shape.rows * shape.cols], nonFinite: 'propagate' });
   return { level: holder.levels[0]!, dispose: () => holder.dispose() };

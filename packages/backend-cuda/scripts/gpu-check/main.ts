@@ -53,7 +53,13 @@ async function memoryCheck(backend: CudaBackend, driver: CudaDriver, context: un
   await backend.synchronize();
   const grown = before - free();
   const ok = grown <= 0 && backend.liveBuffers === 0;
-  return { name: `${iterations} pyramids: device memory growth ${grown} bytes, live buffers ${backend.liveBuffers}`, cases: iterations, worst: Math.max(0, grown), tolerance: 0, ok };
+  return {
+    name: `${iterations} pyramids: device memory growth ${grown} bytes, live buffers ${backend.liveBuffers}`,
+    cases: iterations,
+    worst: Math.max(0, grown),
+    tolerance: 0,
+    ok,
+  };
 }
 
 function table(rows: Array<BenchRow & { torchMs?: number; torchCopyMs?: number }>): void {
@@ -98,7 +104,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const d = backend.device;
-  console.log(`${d.name}, compute ${d.computeCapability}, ${d.multiprocessors} SMs, ${(d.totalMemory / 2 ** 30).toFixed(1)} GiB, driver CUDA ${d.driverVersion}, library ${backend.library}`);
+  console.log(
+    `${d.name}, compute ${d.computeCapability}, ${d.multiprocessors} SMs, ${(d.totalMemory / 2 ** 30).toFixed(1)} GiB, driver CUDA ${d.driverVersion}, library ${backend.library}`,
+  );
   // The device's primary context (the backend's too), current for the events and copies below.
   const context = driver.primaryContextRetain(d.ordinal);
   driver.contextPush(context);
@@ -137,10 +145,12 @@ async function main(): Promise<number> {
 
   if (!flag('--no-bench')) {
     section(`bench: the pooled levels ${SCALES.join('/')} (one fused launch) vs PyTorch avg_pool2d per level vs a device copy`);
-    const custom = value('--shapes')?.split(',').map((s) => {
-      const [frames, rows, cols, channels] = s.split('x').map(Number);
-      return { frames: frames!, rows: rows!, cols: cols!, channels: channels! };
-    });
+    const custom = value('--shapes')
+      ?.split(',')
+      .map((s) => {
+        const [frames, rows, cols, channels] = s.split('x').map(Number);
+        return { frames: frames!, rows: rows!, cols: cols!, channels: channels! };
+      });
     const shapes: BenchShape[] = custom ?? [
       { frames: 1, rows: 24, cols: 24, channels: 1024 },
       { frames: 64, rows: 24, cols: 24, channels: 1024 },
@@ -166,10 +176,12 @@ async function main(): Promise<number> {
     }
     table(rows);
     const goal = rows.filter((r) => r.frames >= 64 && r.rows === 24 && r.cols === 24 && r.channels === 4096);
-    const meets = goal.length > 0 && goal.every((r) => {
-      const share = r.bytes / r.ms / ((2 * (r.bytes - levelBytesOf(r))) / r.copyMs);
-      return share >= 0.8 && (r.torchMs === undefined || r.torchMs > r.ms);
-    });
+    const meets =
+      goal.length > 0 &&
+      goal.every((r) => {
+        const share = r.bytes / r.ms / ((2 * (r.bytes - levelBytesOf(r))) / r.copyMs);
+        return share >= 0.8 && (r.torchMs === undefined || r.torchMs > r.ms);
+      });
     const verdict = goal.length === 0 ? 'not measured (no such shape in this run)' : meets ? 'met' : 'NOT met';
     console.log(`\ngoal (batches ≥ 64 at 24×24×4096: ≥ 80% of copy bandwidth and faster than PyTorch): ${verdict}`);
     console.log('GB/s counts the input read once plus the levels written once; the copy moves the input (read + write).');

@@ -87,7 +87,10 @@ export async function pyramidParity(backend: CudaBackend, stepwise: CudaBackend)
 /** Every op on a few grids against the CPU reference. */
 export async function opParity(backend: CudaBackend): Promise<Check> {
   const tally = new Tally();
-  const grids = [tokenGrid(seeded(4 * 24 * 24 * 64, 11), { frames: 4, rows: 24, cols: 24, channels: 64 }), tokenGrid(seeded(3 * 13 * 9 * 5, 12), { frames: 3, rows: 13, cols: 9, channels: 5 })];
+  const grids = [
+    tokenGrid(seeded(4 * 24 * 24 * 64, 11), { frames: 4, rows: 24, cols: 24, channels: 64 }),
+    tokenGrid(seeded(3 * 13 * 9 * 5, 12), { frames: 3, rows: 13, cols: 9, channels: 5 }),
+  ];
   const calls: Array<[PoolingOpName, Record<string, unknown>]> = [
     ['avgPool2d', { kernel: 2 }],
     ['avgPool2d', { kernel: [3, 2], ceilMode: true }],
@@ -101,6 +104,7 @@ export async function opParity(backend: CudaBackend): Promise<Check> {
   ];
   for (const g of grids) {
     for (const [op, options] of calls) {
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: a script, not a bundle; every op is used.
       const expected = (cpu[op] as (grid: TokenGrid, o: unknown) => TokenGrid)(g, options);
       const out = await backend.run(op, g, options);
       tally.add(relativeError((await out.read()).data, expected.data));
@@ -114,12 +118,23 @@ export async function opParity(backend: CudaBackend): Promise<Check> {
 export async function fixtureParity(backend: CudaBackend, dir: string): Promise<Check> {
   const tally = new Tally();
   const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) return { name: 'PyTorch fixtures', cases: 0, worst: 0, tolerance: TOLERANCE.float32, ok: true, note: `skipped: no ${manifestFile}` };
+  if (!existsSync(manifestFile))
+    return { name: 'PyTorch fixtures', cases: 0, worst: 0, tolerance: TOLERANCE.float32, ok: true, note: `skipped: no ${manifestFile}` };
   const floats = (f: string) => {
     const b = readFileSync(join(dir, f));
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { cases: Array<{ op: string; rows: number; cols: number; channels: number; frames?: number; input: string; levels: Array<Record<string, number> & { file: string }> }> };
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    cases: Array<{
+      op: string;
+      rows: number;
+      cols: number;
+      channels: number;
+      frames?: number;
+      input: string;
+      levels: Array<Record<string, number> & { file: string }>;
+    }>;
+  };
   for (const c of manifest.cases) {
     const g = tokenGrid(floats(c.input), { frames: c.frames ?? 1, rows: c.rows, cols: c.cols, channels: c.channels });
     for (const level of c.levels) {
@@ -156,7 +171,14 @@ export async function torchParity(backend: CudaBackend, torch: Torch): Promise<C
     try {
       await torchCase(backend, torch, dtype, shapes, tally);
     } catch (error) {
-      out.push({ name, cases: tally.cases, worst: tally.worst, tolerance: TOLERANCE[dtype], ok: false, note: `FAILED: ${(error as Error).message.split('\n')[0]}` });
+      out.push({
+        name,
+        cases: tally.cases,
+        worst: tally.worst,
+        tolerance: TOLERANCE[dtype],
+        ok: false,
+        note: `FAILED: ${(error as Error).message.split('\n')[0]}`,
+      });
       continue;
     }
     out.push(tally.check(name, TOLERANCE[dtype]));
@@ -165,14 +187,25 @@ export async function torchParity(backend: CudaBackend, torch: Torch): Promise<C
 }
 
 /** One type's cases: the same data through our pyramid and through PyTorch. */
-async function torchCase(backend: CudaBackend, torch: Torch, dtype: CudaDType, shapes: ReadonlyArray<{ frames: number; rows: number; cols: number; channels: number }>, tally: Tally): Promise<void> {
+async function torchCase(
+  backend: CudaBackend,
+  torch: Torch,
+  dtype: CudaDType,
+  shapes: ReadonlyArray<{ frames: number; rows: number; cols: number; channels: number }>,
+  tally: Tally,
+): Promise<void> {
   for (const [i, shape] of shapes.entries()) {
     const g = tokenGrid(seeded(shape.frames * shape.rows * shape.cols * shape.channels, 100 + i), shape);
     const { input, exact } = typed(g, dtype);
     const p = await backend.buildPyramid(input, { scales: [144, 36, 9, 1] });
     const levels = (await p.read()).levels;
     p.dispose();
-    const reference = torch.pool(exact.data, shape, dtype, levels.map((l) => l.plan.kernel!));
+    const reference = torch.pool(
+      exact.data,
+      shape,
+      dtype,
+      levels.map((l) => l.plan.kernel!),
+    );
     levels.forEach((l, j) => tally.add(relativeError(l.data, reference[j]!)));
   }
 }

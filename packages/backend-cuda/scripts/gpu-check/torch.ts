@@ -33,7 +33,9 @@ export class Torch {
       out = execFileSync(this.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
     } catch (error) {
       // Python's last line (the exception) says what went wrong.
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n');
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+        .trim()
+        .split('\n');
       throw new Error(`torch_ref.py ${mode}: ${stderr.at(-1) ?? (error as Error).message}`);
     }
     return out.trim().split('\n').at(-1)!;
@@ -44,7 +46,12 @@ export class Torch {
   }
 
   /** F.avg_pool2d on CUDA of `input` (float32 values, computed in `dtype`) for each kernel, as float32. */
-  pool(input: Float32Array, shape: { frames: number; rows: number; cols: number; channels: number }, dtype: CudaDType, kernels: readonly number[]): Float32Array[] {
+  pool(
+    input: Float32Array,
+    shape: { frames: number; rows: number; cols: number; channels: number },
+    dtype: CudaDType,
+    kernels: readonly number[],
+  ): Float32Array[] {
     const id = Math.random().toString(36).slice(2);
     const file = join(this.dir, `${id}.in.f32`);
     writeFileSync(file, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
@@ -57,7 +64,9 @@ export class Torch {
   }
 
   /** Milliseconds per M3 pyramid (avg_pool2d per level) and per device copy of the input. */
-  bench(cases: ReadonlyArray<{ frames: number; rows: number; cols: number; channels: number; dtype: CudaDType; kernels: readonly number[]; iterations: number }>): Array<{ torch_ms: number; torch_copy_ms: number }> {
+  bench(
+    cases: ReadonlyArray<{ frames: number; rows: number; cols: number; channels: number; dtype: CudaDType; kernels: readonly number[]; iterations: number }>,
+  ): Array<{ torch_ms: number; torch_copy_ms: number }> {
     return (JSON.parse(this.call('bench', { cases })) as { results: Array<{ torch_ms: number; torch_copy_ms: number }> }).results;
   }
 

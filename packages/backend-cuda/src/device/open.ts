@@ -74,7 +74,10 @@ function loadModule(driver: CudaDriver, info: CudaDeviceInfo): Handle {
       );
     }
     if (error instanceof CudaError) {
-      throw unavailable(`JIT compilation of the kernels (PTX for ${PTX_TARGET}) failed on ${info.name} (compute ${info.computeCapability}): ${error.message}`, error);
+      throw unavailable(
+        `JIT compilation of the kernels (PTX for ${PTX_TARGET}) failed on ${info.name} (compute ${info.computeCapability}): ${error.message}`,
+        error,
+      );
     }
     throw error;
   }

@@ -53,7 +53,10 @@ export class CudaRuntime {
   /** Throws DISPOSED or DEVICE_ERROR when the runtime cannot take work. */
   check(what = 'The cuda backend'): void {
     if (this.lostReason !== undefined) {
-      throw new MatryoshkaError(ErrorCode.DeviceError, `cuda: the context is unusable after ${this.lostReason}; create the backend again (if that fails too, restart the process)`);
+      throw new MatryoshkaError(
+        ErrorCode.DeviceError,
+        `cuda: the context is unusable after ${this.lostReason}; create the backend again (if that fails too, restart the process)`,
+      );
     }
     if (this.disposed) throw disposedError(what);
   }

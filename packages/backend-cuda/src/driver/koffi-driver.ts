@@ -70,7 +70,9 @@ export async function loadKoffiDriver(library: string = DEFAULT_CUDA_LIBRARY): P
   try {
     lib = koffi.load(library);
   } catch (error) {
-    throw new Error(`the NVIDIA driver library ${library} could not be loaded (${(error as Error).message}); install the NVIDIA driver (${PTX_MIN_DRIVER} or newer, and what your GPU needs)`);
+    throw new Error(
+      `the NVIDIA driver library ${library} could not be loaded (${(error as Error).message}); install the NVIDIA driver (${PTX_MIN_DRIVER} or newer, and what your GPU needs)`,
+    );
   }
   const fns = {} as Record<Name, Fn>;
   for (const name of Object.keys(SIGNATURES) as Name[]) {
@@ -243,7 +245,10 @@ class KoffiDriver implements CudaDriver {
     if (args.byteLength > MAX_ARG_BYTES) throw new RangeError(`kernel arguments of ${args.byteLength} bytes exceed ${MAX_ARG_BYTES}`);
     // cuLaunchKernel copies the argument bytes before it returns, so one buffer serves every launch.
     this.argView.set(args);
-    this.check('cuLaunchKernel', this.fn.cuLaunchKernel(fn, grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes, stream, this.argPointer, null));
+    this.check(
+      'cuLaunchKernel',
+      this.fn.cuLaunchKernel(fn, grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes, stream, this.argPointer, null),
+    );
   }
 
   eventCreate(): Handle {

@@ -37,7 +37,8 @@ export interface PyramidArgs {
 }
 
 export function packPyramidArgs(a: PyramidArgs): Uint8Array {
-  if (a.steps.length === 0 || a.steps.length > MAX_FUSED_STEPS) throw new RangeError(`a fused pyramid takes 1 to ${MAX_FUSED_STEPS} steps, got ${a.steps.length}`);
+  if (a.steps.length === 0 || a.steps.length > MAX_FUSED_STEPS)
+    throw new RangeError(`a fused pyramid takes 1 to ${MAX_FUSED_STEPS} steps, got ${a.steps.length}`);
   const bytes = new Uint8Array(PYRAMID_ARGS_BYTES);
   const v = new DataView(bytes.buffer);
   v.setBigUint64(0, a.src, true);

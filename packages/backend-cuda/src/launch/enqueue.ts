@@ -23,7 +23,13 @@ export function tableWindows(table: WindowTable, w: WindowLaunch['windows']): re
 }
 
 /** Queues one window-kernel launch on the runtime's stream. */
-export function enqueueWindow(runtime: CudaRuntime, w: WindowLaunch, table: DevicePointer, offsets: readonly [number, number, number], flag: DevicePointer): void {
+export function enqueueWindow(
+  runtime: CudaRuntime,
+  w: WindowLaunch,
+  table: DevicePointer,
+  offsets: readonly [number, number, number],
+  flag: DevicePointer,
+): void {
   const total = w.windows.frames.length * w.windows.rows.length * w.windows.cols.length * w.channels;
   const { grid, block } = windowGeometry(total);
   const args = packWindowArgs({

@@ -20,7 +20,13 @@ export type PyramidOp =
   /** Every step in one launch; `identityLevel` (or -1) is written while step 0 reads the input. */
   | { readonly kind: 'fused'; readonly steps: readonly FusedStepPlan[]; readonly identityLevel: number; readonly geometry: FusedGeometry }
   /** One window-kernel launch into `level`. */
-  | { readonly kind: 'window'; readonly level: number; readonly source: PassSource; readonly sourceShape: { readonly rows: number; readonly cols: number }; readonly windows: PassWindows }
+  | {
+      readonly kind: 'window';
+      readonly level: number;
+      readonly source: PassSource;
+      readonly sourceShape: { readonly rows: number; readonly cols: number };
+      readonly windows: PassWindows;
+    }
   /** A device-to-device copy of a whole level (or of the input). */
   | { readonly kind: 'copy'; readonly level: number; readonly source: PassSource };
 
@@ -47,14 +53,17 @@ export function planPyramid(lowered: LoweredPyramid, options: PlanPyramidOptions
       ops.push(fused);
       identityWritten = fused.identityLevel;
     } else {
-      for (const step of steps) ops.push({ kind: 'window', level: step.level, source: step.from, sourceShape: { rows: step.srcRows, cols: step.srcCols }, windows: step.windows });
+      for (const step of steps)
+        ops.push({ kind: 'window', level: step.level, source: step.from, sourceShape: { rows: step.srcRows, cols: step.srcCols }, windows: step.windows });
     }
   }
   levels.forEach((action, i) => {
     if (action.kind === 'separable') ops.push({ kind: 'window', level: i, source: 'input', sourceShape: shape, windows: action.windows });
     else if (action.kind === 'copy') ops.push({ kind: 'copy', level: i, source: { level: action.from } });
     else if (action.kind === 'identity' && identityWritten !== i) {
-      ops.push(action.copy ? { kind: 'copy', level: i, source: 'input' } : { kind: 'window', level: i, source: 'input', sourceShape: shape, windows: action.windows });
+      ops.push(
+        action.copy ? { kind: 'copy', level: i, source: 'input' } : { kind: 'window', level: i, source: 'input', sourceShape: shape, windows: action.windows },
+      );
     }
   });
   return ops;

@@ -94,8 +94,6 @@ function cudaOnly(ctx: () => ParityContext): () => void {
       );
     });
 
-
-
     it('float16 and bfloat16 inputs and levels: float32 sums, within each type’s precision', async () => {
       const { backend, runs } = ctx();
       const types = fc.constantFrom<CudaDType>('float32', 'float16', 'bfloat16');
@@ -114,7 +112,9 @@ function cudaOnly(ctx: () => ParityContext): () => void {
           }
           const expected = cpu.buildPyramid(exact, { scales });
           const p = await backend.buildPyramid(input, { scales, outputType: outType });
-          expect(p.levels.every((l) => l.dtype === outType && l.byteLength === l.frames * l.rows * l.cols * l.channels * (outType === 'float32' ? 4 : 2))).toBe(true);
+          expect(p.levels.every((l) => l.dtype === outType && l.byteLength === l.frames * l.rows * l.cols * l.channels * (outType === 'float32' ? 4 : 2))).toBe(
+            true,
+          );
           const got = (await p.read()).levels;
           p.dispose();
           got.forEach((level, i) => expect(relativeError(level.data, expected.levels[i]!.data)).toBeLessThanOrEqual(TOLERANCE[outType]));
@@ -137,7 +137,9 @@ function cudaOnly(ctx: () => ParityContext): () => void {
       const ref = cpu.avgPool2d(tokenGrid(g.data.slice(g.data.length / 2), { rows: 24, cols: 24, channels: 12 }), { kernel: 2 });
       expect(relativeError((await second.read()).data, ref.data)).toBeLessThanOrEqual(TOLERANCE.float32);
       // Past the end of the allocation: rejected before any launch.
-      await expect(backend.run('avgPool2d', { pointer: full.pointer, byteOffset: frameBytes, frames: 2, rows: 24, cols: 24, channels: 12 }, { kernel: 2 })).rejects.toMatchObject({
+      await expect(
+        backend.run('avgPool2d', { pointer: full.pointer, byteOffset: frameBytes, frames: 2, rows: 24, cols: 24, channels: 12 }, { kernel: 2 }),
+      ).rejects.toMatchObject({
         code: 'SHAPE_MISMATCH',
         argument: 'input.pointer',
       });

@@ -7,8 +7,7 @@ import type { Contender } from '../types.js';
 export function deviceCopy(): Contender {
   return {
     name: 'device copy (copyBufferToBuffer)',
-    description:
-      'one command buffer with copyBufferToBuffer(input → preallocated buffer of the same size) → submit → await device.queue.onSubmittedWorkDone()',
+    description: 'one command buffer with copyBufferToBuffer(input → preallocated buffer of the same size) → submit → await device.queue.onSubmittedWorkDone()',
     kind: 'copy',
     residency: 'gpu',
     setup: (ctx) => {

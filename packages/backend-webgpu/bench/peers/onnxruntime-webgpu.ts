@@ -85,7 +85,8 @@ export function onnxruntimeWebGpu(residency: Residency): Contender {
         }
         const stage = await open(passThroughModel([{ name: 'x', dims }]), ON_GPU);
         const x = (await stage.run({ x: new ort.Tensor('float32', input, dims) })).x_out;
-        if (x === undefined || x.location !== 'gpu-buffer') throw new Error(`onnxruntime: staging the input on the GPU gave a ${x?.location ?? 'missing'} tensor`);
+        if (x === undefined || x.location !== 'gpu-buffer')
+          throw new Error(`onnxruntime: staging the input on the GPU gave a ${x?.location ?? 'missing'} tensor`);
         const top = specs[specs.length - 1]!;
         const sync = await open(firstValueModel({ name: 'top', dims: top.dims }), OPTIONS);
         const read = await open(passThroughModel(specs), OPTIONS);

@@ -25,7 +25,9 @@ let loaded: Promise<TfModule> | undefined;
 export function loadTfjs(device: GPUDevice, adapterInfo: GPUAdapterInfo): Promise<TfModule> {
   loaded ??= (async () => {
     const tf = await import('@tensorflow/tfjs-core');
-    const webgpu = (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu') & { default?: { WebGPUBackend?: typeof WebGPUBackend } };
+    const webgpu = (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu') & {
+      default?: { WebGPUBackend?: typeof WebGPUBackend };
+    };
     const Backend = webgpu.WebGPUBackend ?? webgpu.default?.WebGPUBackend;
     if (Backend === undefined) throw new Error('tfjs-backend-webgpu did not register (navigator.gpu missing at import?)');
     tf.enableProdMode();

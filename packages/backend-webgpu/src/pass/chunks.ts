@@ -59,7 +59,18 @@ export function planChunks(g: PassGeometry, maxBindingBytes: number, srcBaseByte
     const inStart = fw[t]!.start * inFrame;
     if (fits(inStart, fw[t]!.end * inFrame, t * outFrame, t1 * outFrame)) {
       while (t1 < fw.length && fits(inStart, fw[t1]!.end * inFrame, t * outFrame, (t1 + 1) * outFrame)) t1 += 1;
-      chunks.push(check(g, { frame0: t, outFrames: t1 - t, row0: 0, outRows, inStart, inEnd: fw[t1 - 1]!.end * inFrame, outStart: t * outFrame, count: (t1 - t) * outFrame }));
+      chunks.push(
+        check(g, {
+          frame0: t,
+          outFrames: t1 - t,
+          row0: 0,
+          outRows,
+          inStart,
+          inEnd: fw[t1 - 1]!.end * inFrame,
+          outStart: t * outFrame,
+          count: (t1 - t) * outFrame,
+        }),
+      );
       t = t1;
       continue;
     }
@@ -76,10 +87,23 @@ export function planChunks(g: PassGeometry, maxBindingBytes: number, srcBaseByte
       const first = rowIn(rw[r]!.start);
       let r1 = r + 1;
       if (!fits(first, rowIn(rw[r]!.end), t * outFrame + r * outRow, t * outFrame + r1 * outRow)) {
-        throw tooLarge(`one output row reads ${rw[r]!.end - rw[r]!.start} input rows of ${inCols}×${C} values, more than one binding (${maxBindingBytes} bytes) holds`);
+        throw tooLarge(
+          `one output row reads ${rw[r]!.end - rw[r]!.start} input rows of ${inCols}×${C} values, more than one binding (${maxBindingBytes} bytes) holds`,
+        );
       }
       while (r1 < outRows && fits(first, rowIn(rw[r1]!.end), t * outFrame + r * outRow, t * outFrame + (r1 + 1) * outRow)) r1 += 1;
-      chunks.push(check(g, { frame0: t, outFrames: 1, row0: r, outRows: r1 - r, inStart: first, inEnd: rowIn(rw[r1 - 1]!.end), outStart: t * outFrame + r * outRow, count: (r1 - r) * outRow }));
+      chunks.push(
+        check(g, {
+          frame0: t,
+          outFrames: 1,
+          row0: r,
+          outRows: r1 - r,
+          inStart: first,
+          inEnd: rowIn(rw[r1 - 1]!.end),
+          outStart: t * outFrame + r * outRow,
+          count: (r1 - r) * outRow,
+        }),
+      );
       r = r1;
     }
     t += 1;

@@ -60,7 +60,6 @@ function recordPasses(
   paramBuffer: GPUBuffer,
   flag: GPUBuffer,
 ): void {
-
   const compute = encoder.beginComputePass({ label: 'matryoshka pool' });
   let slot = 0;
   for (const { pass, tables, chunks } of planned) {
@@ -80,10 +79,22 @@ function recordPasses(
       const base = (slot * PARAM_STRIDE) / 4;
       params.set(
         [
-          g.input.frames, g.input.rows, g.input.cols, g.channels,
-          c.outFrames, c.outRows, g.windows.cols.length, c.count,
-          (inByte - inBind) / ins, (outStart * outs - outBind) / outs, tables[0], tables[1],
-          tables[2], c.frame0, c.row0, c.inStart,
+          g.input.frames,
+          g.input.rows,
+          g.input.cols,
+          g.channels,
+          c.outFrames,
+          c.outRows,
+          g.windows.cols.length,
+          c.count,
+          (inByte - inBind) / ins,
+          (outStart * outs - outBind) / outs,
+          tables[0],
+          tables[1],
+          tables[2],
+          c.frame0,
+          c.row0,
+          c.inStart,
         ],
         base,
       );

@@ -21,7 +21,7 @@ const haveChromium = existsSync(chromiumPath);
 if (!haveChromium) {
   console.warn(
     `[backend-webgpu] skipping the Chromium run of the portable suite: ${chromiumPath} is missing. ` +
-      'Install Debian\'s browser (apt-get install -y chromium libvulkan1) or set MATRYOSHKA_CHROMIUM to a Chromium binary.',
+      "Install Debian's browser (apt-get install -y chromium libvulkan1) or set MATRYOSHKA_CHROMIUM to a Chromium binary.",
   );
 }
 

@@ -69,10 +69,12 @@ export async function runPageInChromium(options: RunOptions): Promise<PageRun> {
     try {
       await page.waitForFunction(() => (window as unknown as PageState).__done === true, undefined, { timeout: timeoutMs, polling: 100 });
     } catch (error) {
-      const partial = await page.evaluate(() => {
-        const s = window as unknown as PageState;
-        return { current: s.__current, finished: s.__results?.length ?? 0 };
-      }).catch(() => undefined);
+      const partial = await page
+        .evaluate(() => {
+          const s = window as unknown as PageState;
+          return { current: s.__current, finished: s.__results?.length ?? 0 };
+        })
+        .catch(() => undefined);
       const where = partial === undefined ? 'the page is gone' : `${partial.finished} cases finished, running: ${partial.current ?? '(none)'}`;
       throw new Error(`the page did not finish in ${timeoutMs} ms (${where}): ${(error as Error).message}`);
     } finally {

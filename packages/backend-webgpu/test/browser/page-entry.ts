@@ -55,19 +55,22 @@ const fixtures: SuiteContext['fixtures'] = {
 
 function render(info: PageInfo, results: readonly CaseResult[], running?: string): void {
   const rows = results
-    .map((r) => `<tr class="${r.ok ? 'ok' : 'fail'}"><td>${r.ok ? 'PASS' : 'FAIL'}</td><td>${escape(r.name)}</td><td>${r.ms.toFixed(0)} ms</td><td><pre>${escape(r.error ?? '')}</pre></td></tr>`)
+    .map(
+      (r) =>
+        `<tr class="${r.ok ? 'ok' : 'fail'}"><td>${r.ok ? 'PASS' : 'FAIL'}</td><td>${escapeHtml(r.name)}</td><td>${r.ms.toFixed(0)} ms</td><td><pre>${escapeHtml(r.error ?? '')}</pre></td></tr>`,
+    )
     .join('');
   const passed = results.filter((r) => r.ok).length;
   document.body.innerHTML = `
     <h1>@matryoshka/backend-webgpu — portable suite in Chromium</h1>
-    <p>adapter: <b>${escape(info.adapter ?? '(none)')}</b> (${escape(info.deviceSource ?? '')})</p>
-    <p>adapter features: ${escape((info.adapterFeatures ?? []).join(', ') || '(none)')}</p>
-    ${info.setupError === undefined ? '' : `<pre class="fail">${escape(info.setupError)}</pre>`}
-    <p>${passed} / ${results.length} passed${running === undefined ? '' : `; running ${escape(running)}…`}</p>
+    <p>adapter: <b>${escapeHtml(info.adapter ?? '(none)')}</b> (${escapeHtml(info.deviceSource ?? '')})</p>
+    <p>adapter features: ${escapeHtml((info.adapterFeatures ?? []).join(', ') || '(none)')}</p>
+    ${info.setupError === undefined ? '' : `<pre class="fail">${escapeHtml(info.setupError)}</pre>`}
+    <p>${passed} / ${results.length} passed${running === undefined ? '' : `; running ${escapeHtml(running)}…`}</p>
     <table>${rows}</table>`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
@@ -114,7 +117,11 @@ async function main(): Promise<void> {
     render(info, results, testCase.name);
     const start = performance.now();
     try {
-      await withTimeout(Promise.resolve().then(() => testCase.run(ctx)), caseTimeoutMs, testCase.name);
+      await withTimeout(
+        Promise.resolve().then(() => testCase.run(ctx)),
+        caseTimeoutMs,
+        testCase.name,
+      );
       results.push({ name: testCase.name, ok: true, ms: performance.now() - start });
     } catch (error) {
       results.push({ name: testCase.name, ok: false, error: describeError(error), ms: performance.now() - start });

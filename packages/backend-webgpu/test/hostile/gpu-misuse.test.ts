@@ -106,8 +106,16 @@ describe('webgpu: hostile memory and misused GPU buffers', () => {
     const fake = { size: 1 << 20, usage: STORAGE | COPY_SRC, mapState: 'unmapped', destroy: () => undefined, label: '' };
     const live = backend.liveBuffers;
     for (let i = 0; i < 3; i++) {
-      await rejectsCoded(backend.buildPyramid({ buffer: fake as unknown as GPUBuffer, rows: 4, cols: 4, channels: 4 }, { scales: [4] }), 'INVALID_ARGUMENT', 'input.buffer');
-      await rejectsCoded(backend.run('avgPool2d', { buffer: fake as unknown as GPUBuffer, rows: 4, cols: 4, channels: 4 }, { kernel: 2 }), 'INVALID_ARGUMENT', 'input.buffer');
+      await rejectsCoded(
+        backend.buildPyramid({ buffer: fake as unknown as GPUBuffer, rows: 4, cols: 4, channels: 4 }, { scales: [4] }),
+        'INVALID_ARGUMENT',
+        'input.buffer',
+      );
+      await rejectsCoded(
+        backend.run('avgPool2d', { buffer: fake as unknown as GPUBuffer, rows: 4, cols: 4, channels: 4 }, { kernel: 2 }),
+        'INVALID_ARGUMENT',
+        'input.buffer',
+      );
     }
     expect(backend.liveBuffers).toBe(live);
   });
@@ -126,7 +134,10 @@ describe('webgpu: hostile memory and misused GPU buffers', () => {
     // A device whose buffers hold 10,000 bytes: two 12×12×8 frames (4,608 bytes each) per upload.
     const res = new GpuResources(backend.device, undefined, 10_000);
     const ok = () => undefined;
-    for (const [channels, outputType] of [[8, 'float32'], [3, 'float16']] as const) {
+    for (const [channels, outputType] of [
+      [8, 'float32'],
+      [3, 'float16'],
+    ] as const) {
       const data = new Float32Array(5 * 12 * 12 * channels);
       for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37) * 3;
       const grid = tokenGrid(data, { frames: 5, rows: 12, cols: 12, channels });

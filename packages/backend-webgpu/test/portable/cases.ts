@@ -69,9 +69,9 @@ export const cases: PortableCase[] = [
           const p = await small.buildPyramid(g, { mode, scales: mode === 'bilinear' ? [100, 9] : [576, 144, 36, 9, 1] });
           const got = (await p.read()).levels;
           p.dispose();
-          cpu.buildPyramid(g, { mode, scales: mode === 'bilinear' ? [100, 9] : [576, 144, 36, 9, 1] }).levels.forEach((w, i) =>
-            assertClose(got[i]!.data, w.data, TOL, `split ${mode} level ${w.plan.tokens}`),
-          );
+          cpu
+            .buildPyramid(g, { mode, scales: mode === 'bilinear' ? [100, 9] : [576, 144, 36, 9, 1] })
+            .levels.forEach((w, i) => assertClose(got[i]!.data, w.data, TOL, `split ${mode} level ${w.plan.tokens}`));
         }
         const video = await gpuOp(small, g, 'avgPool3d', { temporalKernel: 1, kernel: 3 });
         assertClose(video.data, cpu.avgPool3d(g, { temporalKernel: 1, kernel: 3 }).data, TOL, 'split avgPool3d');

@@ -1,5 +1,14 @@
 import type { NonFinitePolicy } from '../backend/contract.js';
-import { createTokenPyramid, disposedError, findLevel, selectLevels, type LevelInfo, type Pyramid, type ReadSelection, type TokenPyramid } from '../backend/pyramid.js';
+import {
+  createTokenPyramid,
+  disposedError,
+  findLevel,
+  selectLevels,
+  type LevelInfo,
+  type Pyramid,
+  type ReadSelection,
+  type TokenPyramid,
+} from '../backend/pyramid.js';
 import { ErrorCode, MatryoshkaError } from '../errors.js';
 import type { PoolingMode } from '../plan/plan-levels.js';
 
@@ -75,7 +84,9 @@ export function createDevicePyramid<TLevel extends LevelInfo>(parts: DevicePyram
       const result = await parts.read(chosen);
       if (nonFinite === 'reject' && result.reject !== undefined) throw result.reject;
       if (nonFinite === 'reject' && result.nonFinite) throw nonFiniteError(backend, 'pooling');
-      const cpu = chosen.map((l, i) => Object.freeze({ data: result.data[i]!, frames: l.frames, rows: l.rows, cols: l.cols, channels: l.channels, plan: l.plan }));
+      const cpu = chosen.map((l, i) =>
+        Object.freeze({ data: result.data[i]!, frames: l.frames, rows: l.rows, cols: l.cols, channels: l.channels, plan: l.plan }),
+      );
       return createTokenPyramid(cpu, { backend, mode });
     },
     async hasNonFinite(): Promise<boolean> {

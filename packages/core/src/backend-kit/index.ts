@@ -3,7 +3,18 @@
  * need only `@matryoshka/core`. A device backend supplies alloc, upload, launch, read and free;
  * `lowerPyramid` says what to launch and `createDevicePyramid` owns the result.
  */
-export { lowerOp, lowerPyramid, stepOwners, type LevelAction, type LoweredOp, type LowerOptions, type LoweredPyramid, type LoweredStep, type PassSource, type PassWindows } from './lower.js';
+export {
+  lowerOp,
+  lowerPyramid,
+  stepOwners,
+  type LevelAction,
+  type LoweredOp,
+  type LowerOptions,
+  type LoweredPyramid,
+  type LoweredStep,
+  type PassSource,
+  type PassWindows,
+} from './lower.js';
 export { createDevicePyramid, nonFiniteError, type DevicePyramid, type DevicePyramidParts, type DeviceReadResult } from './device-pyramid.js';
 export { createDeviceResult, type DeviceResultParts } from './device-result.js';
 export { nonFiniteOption, outputTypeOption } from './options.js';

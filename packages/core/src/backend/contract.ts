@@ -66,5 +66,5 @@ export type AnyBackend = Backend<unknown, Pyramid, OpResult>;
  * entry by declaration merging:
  * `declare module '@matryoshka/core' { interface BackendMap { webgpu: WebGpuBackend } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: the target of declaration merging; a type alias cannot be merged.
 export interface BackendMap {}

@@ -70,7 +70,8 @@ export function selectLevels<T extends LevelInfo>(levels: readonly T[], selectio
     try {
       wanted.add(findLevel(levels, tokens));
     } catch (error) {
-      if (error instanceof MatryoshkaError) throw new MatryoshkaError(error.code, error.message.replace(/^tokens:/, `selection.tokens[${i}]:`), { argument: `selection.tokens[${i}]` });
+      if (error instanceof MatryoshkaError)
+        throw new MatryoshkaError(error.code, error.message.replace(/^tokens:/, `selection.tokens[${i}]:`), { argument: `selection.tokens[${i}]` });
       throw error;
     }
   });

@@ -5,16 +5,17 @@ import { MAX_AXIS, MAX_AXIS_WEIGHTS, MAX_FRAMES, checkAxis, checkOutputBytes, ma
 import { adaptiveWindows, bilinearWindows, poolOutputSize, poolWindows, type AxisWindow } from './windows.js';
 
 /** The single pooling operations every backend implements (PyTorch names in the docs of each). */
-export type PoolingOpName =
-  | 'avgPool2d'
-  | 'maxPool2d'
-  | 'adaptiveAvgPool2d'
-  | 'bilinearResize'
-  | 'avgPool3d'
-  | 'spatialSample'
-  | 'sequentialSample';
+export type PoolingOpName = 'avgPool2d' | 'maxPool2d' | 'adaptiveAvgPool2d' | 'bilinearResize' | 'avgPool3d' | 'spatialSample' | 'sequentialSample';
 
-export const POOLING_OPS: readonly PoolingOpName[] = ['avgPool2d', 'maxPool2d', 'adaptiveAvgPool2d', 'bilinearResize', 'avgPool3d', 'spatialSample', 'sequentialSample'];
+export const POOLING_OPS: readonly PoolingOpName[] = [
+  'avgPool2d',
+  'maxPool2d',
+  'adaptiveAvgPool2d',
+  'bilinearResize',
+  'avgPool3d',
+  'spatialSample',
+  'sequentialSample',
+];
 
 export interface OpPlan {
   /** Weighted sum over the windows, or their maximum. */
@@ -86,7 +87,11 @@ function planWindows(grid: GridShape, op: PoolingOpName, o: Record<string, unkno
       checkAxis(tokens, 'options.tokens', 'a token count', MAX_AXIS);
       const perFrame = grid.rows * grid.cols;
       if (tokens > perFrame) {
-        throw argumentError(ErrorCode.ScaleOutOfRange, 'options.tokens', `${tokens} tokens requested but a ${grid.rows}×${grid.cols} grid has only ${perFrame}`);
+        throw argumentError(
+          ErrorCode.ScaleOutOfRange,
+          'options.tokens',
+          `${tokens} tokens requested but a ${grid.rows}×${grid.cols} grid has only ${perFrame}`,
+        );
       }
       const input = { frames: grid.frames, rows: 1, cols: perFrame };
       return plan('average', input, identityFrames, unitWindows([0]), unitWindows(Array.from({ length: tokens }, (_, i) => i)));

@@ -78,11 +78,7 @@ export function planLevels(grid: { rows: number; cols: number }, options?: PlanO
 function planLevel(rows: number, cols: number, requested: number, mode: PoolingMode, argument: string): LevelPlan {
   const cells = rows * cols;
   if (requested > cells) {
-    throw argumentError(
-      ErrorCode.ScaleOutOfRange,
-      argument,
-      `${requested} tokens requested but a ${rows}×${cols} grid has only ${cells}`,
-    );
+    throw argumentError(ErrorCode.ScaleOutOfRange, argument, `${requested} tokens requested but a ${rows}×${cols} grid has only ${cells}`);
   }
   if (mode === 'm3' || mode === 'ceil') {
     const k = Math.floor(Math.sqrt(cells / requested));
@@ -106,14 +102,7 @@ function planLevel(rows: number, cols: number, requested: number, mode: PoolingM
   return level(requested, mode, windowsFor(rows, outRows), windowsFor(cols, outCols), null, outRows === rows && outCols === cols);
 }
 
-function level(
-  requested: number,
-  mode: PoolingMode,
-  rowWindows: AxisWindow[],
-  colWindows: AxisWindow[],
-  kernel: number | null,
-  identity: boolean,
-): LevelPlan {
+function level(requested: number, mode: PoolingMode, rowWindows: AxisWindow[], colWindows: AxisWindow[], kernel: number | null, identity: boolean): LevelPlan {
   return Object.freeze({
     requested,
     mode,

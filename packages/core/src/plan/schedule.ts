@@ -16,10 +16,7 @@ export interface PoolStep {
   readonly colWeights: Float64Array | null;
 }
 
-export type LevelSource =
-  | { readonly kind: 'identity' }
-  | { readonly kind: 'separable' }
-  | { readonly kind: 'step'; readonly step: number };
+export type LevelSource = { readonly kind: 'identity' } | { readonly kind: 'separable' } | { readonly kind: 'step'; readonly step: number };
 
 export interface Schedule {
   readonly steps: readonly PoolStep[];

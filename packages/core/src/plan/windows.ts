@@ -31,11 +31,7 @@ export function poolOutputSize(input: number, kernel: number, stride: number, ce
  */
 export function poolWindows(input: number, kernel: number, stride: number, ceilMode: boolean, argument: string): AxisWindow[] {
   if (kernel > input) {
-    throw argumentError(
-      ErrorCode.KernelTooLarge,
-      argument,
-      `a window of ${kernel} does not fit in ${input} cells`,
-    );
+    throw argumentError(ErrorCode.KernelTooLarge, argument, `a window of ${kernel} does not fit in ${input} cells`);
   }
   const out = poolOutputSize(input, kernel, stride, ceilMode === true);
   checkAxis(out, argument, 'a window count', MAX_AXIS);

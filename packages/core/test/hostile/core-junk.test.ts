@@ -65,11 +65,26 @@ describe('core under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(dataArb, sizes, async (data, s) => {
         const inputs = { data, s };
-        await attempt(tally, { label: `tokenGrid(${core.describe(data)}, ${show(s)})`, inputs, run: () => core.tokenGrid(data as Float32Array, s as core.TokenGridSizes), check: isGrid });
+        await attempt(tally, {
+          label: `tokenGrid(${core.describe(data)}, ${show(s)})`,
+          inputs,
+          run: () => core.tokenGrid(data as Float32Array, s as core.TokenGridSizes),
+          check: isGrid,
+        });
         await attempt(tally, { label: 'assertTokenGrid', inputs, run: () => core.assertTokenGrid({ ...(s as object), data }), check: isGrid });
         await attempt(tally, { label: 'gridShape', inputs, run: () => core.gridShape(s as core.TokenGridSizes), check: () => true });
-        await attempt(tally, { label: 'splitFrames', inputs, run: () => core.splitFrames({ ...(s as object), data } as core.TokenGrid), check: (r) => ((r as unknown[]).every(isGrid) ? true : 'bad frame') });
-        await attempt(tally, { label: 'stackFrames', inputs, run: () => core.stackFrames([{ ...(s as object), data } as core.TokenGrid, , data] as core.TokenGrid[]), check: isGrid }); // eslint-disable-line no-sparse-arrays
+        await attempt(tally, {
+          label: 'splitFrames',
+          inputs,
+          run: () => core.splitFrames({ ...(s as object), data } as core.TokenGrid),
+          check: (r) => ((r as unknown[]).every(isGrid) ? true : 'bad frame'),
+        });
+        await attempt(tally, {
+          label: 'stackFrames',
+          inputs,
+          run: () => core.stackFrames([{ ...(s as object), data } as core.TokenGrid, , data] as core.TokenGrid[]),
+          check: isGrid,
+        }); // eslint-disable-line no-sparse-arrays
       }),
       { numRuns: RUNS },
     );
@@ -95,7 +110,12 @@ describe('core under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(sizes, planOptions, ops, opOptions, async (s, options, op, oo) => {
         const inputs = { s, options, oo };
-        await attempt(tally, { label: `planLevels(${show(s)}, ${show(options)})`, inputs, run: () => core.planLevels(s as { rows: number; cols: number }, options as core.PlanOptions), check: goodPlan });
+        await attempt(tally, {
+          label: `planLevels(${show(s)}, ${show(options)})`,
+          inputs,
+          run: () => core.planLevels(s as { rows: number; cols: number }, options as core.PlanOptions),
+          check: goodPlan,
+        });
         await attempt(tally, { label: 'resolvePlanOptions', inputs, run: () => kit.resolvePlanOptions(options as core.PlanOptions), check: () => true });
         await attempt(tally, {
           label: `planOp(${show(s)}, ${String(op)}, ${show(oo)})`,
@@ -110,10 +130,34 @@ describe('core under hostile input', () => {
 
   it('refuses sides of 1e8–1e9 by arithmetic, quickly', async () => {
     for (const side of [1e8, 5e8, 1e9]) {
-      await attempt(tally, { label: `planLevels ${side}`, inputs: {}, timeoutMs: 1000, run: () => core.planLevels({ rows: side, cols: side }), check: goodPlan });
-      await attempt(tally, { label: `planLevels ${side}×1`, inputs: {}, timeoutMs: 1000, run: () => core.planLevels({ rows: side, cols: 1 }, { scales: [1] }), check: goodPlan });
-      await attempt(tally, { label: `adaptive ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'adaptiveAvgPool2d', { rows: side, cols: side }), check: () => 'must refuse' });
-      await attempt(tally, { label: `bilinear ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'bilinearResize', { rows: side, cols: 2 }), check: () => 'must refuse' });
+      await attempt(tally, {
+        label: `planLevels ${side}`,
+        inputs: {},
+        timeoutMs: 1000,
+        run: () => core.planLevels({ rows: side, cols: side }),
+        check: goodPlan,
+      });
+      await attempt(tally, {
+        label: `planLevels ${side}×1`,
+        inputs: {},
+        timeoutMs: 1000,
+        run: () => core.planLevels({ rows: side, cols: 1 }, { scales: [1] }),
+        check: goodPlan,
+      });
+      await attempt(tally, {
+        label: `adaptive ${side}`,
+        inputs: {},
+        timeoutMs: 1000,
+        run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'adaptiveAvgPool2d', { rows: side, cols: side }),
+        check: () => 'must refuse',
+      });
+      await attempt(tally, {
+        label: `bilinear ${side}`,
+        inputs: {},
+        timeoutMs: 1000,
+        run: () => kit.planOp({ frames: 1, rows: 4, cols: 4, channels: 1 }, 'bilinearResize', { rows: side, cols: 2 }),
+        check: () => 'must refuse',
+      });
       await attempt(tally, { label: `windows ${side}`, inputs: {}, timeoutMs: 1000, run: () => kit.adaptiveWindows(side, side), check: () => 'must refuse' });
     }
     expect(tally.failing).toEqual([]);
@@ -122,12 +166,19 @@ describe('core under hostile input', () => {
   it('token bookkeeping: exact totals or LIMIT_EXCEEDED', async () => {
     const layout = fc.record(
       {
-        level: fc.oneof(junkValue(), fc.record({ rows: fc.oneof(junkValue(), fc.integer({ min: 1, max: 2 ** 30 })), cols: fc.oneof(junkValue(), fc.integer({ min: 1, max: 2 ** 30 })) })),
+        level: fc.oneof(
+          junkValue(),
+          fc.record({ rows: fc.oneof(junkValue(), fc.integer({ min: 1, max: 2 ** 30 })), cols: fc.oneof(junkValue(), fc.integer({ min: 1, max: 2 ** 30 })) }),
+        ),
         crops: fc.oneof(junkValue(), fc.record({ rows: fc.integer({ min: 1, max: 2 ** 26 }), cols: fc.integer({ min: 1, max: 2 ** 26 }) })),
         frames: fc.oneof(junkValue(), fc.integer({ min: 1, max: 2 ** 40 })),
         temporalKernel: fc.oneof(fc.constant(undefined), junkValue()),
         newline: fc.oneof(fc.constant(undefined), junkValue()),
-        imageSize: fc.oneof(fc.constant(undefined), junkValue(), fc.record({ width: fc.integer({ min: 1, max: 2 ** 31 }), height: fc.integer({ min: 1, max: 2 ** 31 }) })),
+        imageSize: fc.oneof(
+          fc.constant(undefined),
+          junkValue(),
+          fc.record({ width: fc.integer({ min: 1, max: 2 ** 31 }), height: fc.integer({ min: 1, max: 2 ** 31 }) }),
+        ),
       },
       { requiredKeys: [] },
     );
@@ -143,16 +194,29 @@ describe('core under hostile input', () => {
 
   it('half-float converters take only their array types', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(junkValue(), fc.constant(new Float32Array([1, 70000, Number.NaN])), fc.constant(new Uint16Array([0x3c00, 0x7c00])), fc.constant(sharedFloats(5))), async (v) => {
-        for (const [name, fn] of [
-          ['toFloat16', core.toFloat16],
-          ['fromFloat16', core.fromFloat16],
-          ['toBfloat16', core.toBfloat16],
-          ['fromBfloat16', core.fromBfloat16],
-        ] as const) {
-          await attempt(tally, { label: `${name}(${core.describe(v)})`, inputs: { v }, run: () => (fn as (x: unknown) => ArrayLike<number>)(v), check: (r) => ((r as ArrayLike<number>).length === (v as ArrayLike<number>).length ? true : 'length') });
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          junkValue(),
+          fc.constant(new Float32Array([1, 70000, Number.NaN])),
+          fc.constant(new Uint16Array([0x3c00, 0x7c00])),
+          fc.constant(sharedFloats(5)),
+        ),
+        async (v) => {
+          for (const [name, fn] of [
+            ['toFloat16', core.toFloat16],
+            ['fromFloat16', core.fromFloat16],
+            ['toBfloat16', core.toBfloat16],
+            ['fromBfloat16', core.fromBfloat16],
+          ] as const) {
+            await attempt(tally, {
+              label: `${name}(${core.describe(v)})`,
+              inputs: { v },
+              run: () => (fn as (x: unknown) => ArrayLike<number>)(v),
+              check: (r) => ((r as ArrayLike<number>).length === (v as ArrayLike<number>).length ? true : 'length'),
+            });
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

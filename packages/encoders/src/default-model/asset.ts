@@ -27,7 +27,10 @@ async function assetDir(): Promise<string> {
     const candidate = path.join(dir, 'assets', 'mobilenet_v2');
     if (fs.existsSync(path.join(candidate, 'model.json'))) return candidate;
   }
-  throw new MatryoshkaError(ErrorCode.BackendUnavailable, `the default encoder's files (assets/mobilenet_v2) were not found above ${here}; reinstall @matryoshka/encoders`);
+  throw new MatryoshkaError(
+    ErrorCode.BackendUnavailable,
+    `the default encoder's files (assets/mobilenet_v2) were not found above ${here}; reinstall @matryoshka/encoders`,
+  );
 }
 
 /** Reads the shipped MobileNetV2 topology and uint8 weights (Node only). */

@@ -53,7 +53,10 @@ export async function cached(dir: CacheDir, name: string, build: () => Uint8Arra
   if (fs.existsSync(file) || fs.existsSync(`${file}.sha256`)) {
     try {
       const limit = { maxBytes: MAX_ENTRY_BYTES, option: 'the cache entry size' };
-      const [bytes, expected] = await Promise.all([readRegularFile(file, limit, dir.source, 'the cache entry'), readRegularFile(`${file}.sha256`, limit, dir.source, 'the cache entry')]);
+      const [bytes, expected] = await Promise.all([
+        readRegularFile(file, limit, dir.source, 'the cache entry'),
+        readRegularFile(`${file}.sha256`, limit, dir.source, 'the cache entry'),
+      ]);
       if ((await sha256(bytes)) === new TextDecoder().decode(expected).trim()) return { bytes, status: 'hit', file };
     } catch {
       // unreadable, not a regular file, or too large: rebuilt below

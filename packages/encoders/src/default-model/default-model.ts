@@ -31,7 +31,8 @@ export interface DefaultModel {
 export async function defaultModel(options: DefaultModelOptions = {}): Promise<DefaultModel> {
   const o = optionsObject(options, 'options');
   const layer = o.layer ?? DEFAULT_LAYER;
-  if (typeof layer !== 'string' || layer === '') throw argumentError(ErrorCode.InvalidArgument, 'options.layer', `expected a layer name, got ${describe(layer)}`);
+  if (typeof layer !== 'string' || layer === '')
+    throw argumentError(ErrorCode.InvalidArgument, 'options.layer', `expected a layer name, got ${describe(layer)}`);
   if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === '' || o.cacheDir.includes('\0'))) {
     throw argumentError(ErrorCode.InvalidArgument, 'options.cacheDir', `expected a folder path or false, got ${describe(o.cacheDir)}`);
   }

@@ -58,7 +58,11 @@ export function readKerasModel(json: string, weights: Uint8Array, argument: stri
     offset += count;
   }
   if (offset !== weights.length || map.size !== entries.length) {
-    throw argumentError(ErrorCode.ShapeMismatch, `${argument}/weights.bin`, `the manifest describes ${entries.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0)} bytes of weights, the file has ${weights.length}`);
+    throw argumentError(
+      ErrorCode.ShapeMismatch,
+      `${argument}/weights.bin`,
+      `the manifest describes ${entries.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0)} bytes of weights, the file has ${weights.length}`,
+    );
   }
   return { layers, weights: map };
 }

@@ -126,7 +126,10 @@ export function kerasToOnnx(model: KerasModel, target: string): OnnxGraph {
         break;
       case 'ZeroPadding2D': {
         const next = soleConsumer(name);
-        const [[top, bottom], [left, right]] = (c.padding as [[number, number], [number, number]]) ?? [[0, 0], [0, 0]];
+        const [[top, bottom], [left, right]] = (c.padding as [[number, number], [number, number]]) ?? [
+          [0, 0],
+          [0, 0],
+        ];
         if (next === undefined || !['Conv2D', 'DepthwiseConv2D'].includes(next.class_name) || next.config.padding !== 'valid') {
           unsupported(layer, 'padding not followed by a valid convolution');
         }
@@ -187,7 +190,12 @@ export function kerasToOnnx(model: KerasModel, target: string): OnnxGraph {
         const max = c.max_value;
         nodes.push(
           typeof max === 'number'
-            ? { op: 'Clip', name, inputs: [input(layer), 'relu6_min', max === 6 ? 'relu6_max' : constant(`${name}/max`, [], new Float32Array([max]))], outputs: [name] }
+            ? {
+                op: 'Clip',
+                name,
+                inputs: [input(layer), 'relu6_min', max === 6 ? 'relu6_max' : constant(`${name}/max`, [], new Float32Array([max]))],
+                outputs: [name],
+              }
             : { op: 'Relu', name, inputs: [input(layer)], outputs: [name] },
         );
         tensorOf.set(name, name);
@@ -205,7 +213,13 @@ export function kerasToOnnx(model: KerasModel, target: string): OnnxGraph {
       case 'AveragePooling2D': {
         if (c.padding !== 'valid') unsupported(layer, `padding ${describe(c.padding)}`);
         const kernel = pair(c.pool_size, layer, 'pool_size');
-        nodes.push({ op: 'AveragePool', name, inputs: [input(layer)], outputs: [name], attributes: { kernel_shape: kernel, strides: pair(c.strides ?? kernel, layer, 'strides') } });
+        nodes.push({
+          op: 'AveragePool',
+          name,
+          inputs: [input(layer)],
+          outputs: [name],
+          attributes: { kernel_shape: kernel, strides: pair(c.strides ?? kernel, layer, 'strides') },
+        });
         tensorOf.set(name, name);
         rank.set(name, 4);
         break;
@@ -228,7 +242,12 @@ export function kerasToOnnx(model: KerasModel, target: string): OnnxGraph {
         const bias = c.use_bias === false ? new Float32Array(units) : weight(model.weights, `${name}/bias`).data;
         const activation = c.activation ?? 'linear';
         const linear = activation === 'linear' ? name : `${name}/linear`;
-        nodes.push({ op: 'Gemm', name: linear, inputs: [input(layer), constant(`${name}/W`, [...k.shape], k.data), constant(`${name}/B`, [units], bias)], outputs: [linear] });
+        nodes.push({
+          op: 'Gemm',
+          name: linear,
+          inputs: [input(layer), constant(`${name}/W`, [...k.shape], k.data), constant(`${name}/B`, [units], bias)],
+          outputs: [linear],
+        });
         if (activation === 'relu') nodes.push({ op: 'Relu', name, inputs: [linear], outputs: [name] });
         else if (activation === 'softmax') nodes.push({ op: 'Softmax', name, inputs: [linear], outputs: [name], attributes: { axis: -1 } });
         else if (activation !== 'linear') unsupported(layer, `activation ${describe(activation)}`);

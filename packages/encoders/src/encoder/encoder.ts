@@ -75,7 +75,9 @@ export class Encoder implements EncoderInfo {
       const chunk = list.slice(start, start + this.batchSize);
       const pixels = new Float32Array(chunk.length * perImage);
       const decoded = await Promise.all(chunk.map((img, i) => loadImage(img, many ? `images[${start + i}]` : 'image', this.imageLimits)));
-      decoded.forEach((raw, i) => preprocessInto(raw, this.input.size, this.preprocessing, this.input.layout, pixels, i * perImage, many ? `images[${start + i}]` : 'image'));
+      decoded.forEach((raw, i) =>
+        preprocessInto(raw, this.input.size, this.preprocessing, this.input.layout, pixels, i * perImage, many ? `images[${start + i}]` : 'image'),
+      );
       grids.push(...(await this.encodePixels(pixels, chunk.length)));
     }
     return many ? grids : grids[0]!;
@@ -104,7 +106,8 @@ export class Encoder implements EncoderInfo {
     const batch = this.fixedBatch ?? count;
     if (batch < count) {
       const out: TokenGrid[] = [];
-      for (let i = 0; i < count; i += batch) out.push(...(await this.encodePixels(pixels.slice(i * perImage, Math.min(count, i + batch) * perImage), Math.min(batch, count - i))));
+      for (let i = 0; i < count; i += batch)
+        out.push(...(await this.encodePixels(pixels.slice(i * perImage, Math.min(count, i + batch) * perImage), Math.min(batch, count - i))));
       return out;
     }
     // Plain memory for ONNX Runtime: shared memory is copied (and padded batches are copies anyway).
@@ -115,7 +118,9 @@ export class Encoder implements EncoderInfo {
     try {
       result = await session.run({ [this.input.name]: new this.ort.Tensor('float32', input, dims) }, [this.output.name]);
     } catch (cause) {
-      throw new MatryoshkaError(ErrorCode.DeviceError, `the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      throw new MatryoshkaError(ErrorCode.DeviceError, `the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, {
+        cause,
+      });
     }
     const tensor = result[this.output.name]!;
     if (!(tensor.data instanceof Float32Array)) {

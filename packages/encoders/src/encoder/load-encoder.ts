@@ -70,7 +70,7 @@ type TensorMeta = { name: string; shape: readonly (number | string)[] | undefine
 function metadata(list: InferenceSession['inputMetadata'] | undefined, names: readonly string[]): TensorMeta[] {
   return names.map((name, i) => {
     const m = list?.[i];
-    return { name, shape: m !== undefined && m.isTensor && m.shape.length > 0 ? m.shape : undefined };
+    return { name, shape: m?.isTensor && m.shape.length > 0 ? m.shape : undefined };
   });
 }
 
@@ -117,22 +117,23 @@ function pickOutput(outputs: readonly TensorMeta[], wanted: string | undefined):
   const names = outputs.map((o) => `'${o.name}'`).join(', ');
   if (wanted !== undefined) {
     const found = outputs.find((o) => o.name === wanted);
-    if (found === undefined) throw argumentError(ErrorCode.InvalidArgument, 'options.output', `the model has no output ${describe(wanted)}; its outputs are ${names}`);
+    if (found === undefined)
+      throw argumentError(ErrorCode.InvalidArgument, 'options.output', `the model has no output ${describe(wanted)}; its outputs are ${names}`);
     return found;
   }
   // Hidden states, not the pooled or projected embedding (a CLIP export has both).
-  return (
-    outputs.find((o) => o.name === 'last_hidden_state') ??
-    outputs.find((o) => o.shape?.length === 3 || o.shape?.length === 4) ??
-    outputs[0]!
-  );
+  return outputs.find((o) => o.name === 'last_hidden_state') ?? outputs.find((o) => o.shape?.length === 3 || o.shape?.length === 4) ?? outputs[0]!;
 }
 
 function inputLayout(shape: TensorMeta['shape'], given: TensorLayout | undefined): TensorLayout {
   if (given !== undefined) return given;
   if (shape?.length === 4 && shape[1] === 3) return 'nchw';
   if (shape?.length === 4 && shape[3] === 3) return 'nhwc';
-  throw argumentError(ErrorCode.InvalidArgument, 'options.inputLayout', `cannot tell where the channels are in input dims [${shape?.join(', ') ?? 'unknown'}]; pass 'nchw' or 'nhwc'`);
+  throw argumentError(
+    ErrorCode.InvalidArgument,
+    'options.inputLayout',
+    `cannot tell where the channels are in input dims [${shape?.join(', ') ?? 'unknown'}]; pass 'nchw' or 'nhwc'`,
+  );
 }
 
 function sizeOption(value: unknown, maxPixels: number): ImageSize | undefined {
@@ -168,7 +169,8 @@ function inputSize(shape: TensorMeta['shape'], layout: TensorLayout, given: Imag
     }
     return { width: w, height: h };
   }
-  if (given === undefined) throw argumentError(ErrorCode.InvalidArgument, 'options.imageSize', "the model's input height and width are dynamic: pass the size to feed");
+  if (given === undefined)
+    throw argumentError(ErrorCode.InvalidArgument, 'options.imageSize', "the model's input height and width are dynamic: pass the size to feed");
   return given;
 }
 
@@ -193,7 +195,8 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
   const batchSize = o.batchSize === undefined ? 8 : positiveInt(o.batchSize, 'options.batchSize');
   const prefixTokens = o.prefixTokens === undefined ? undefined : nonNegativeInt(o.prefixTokens, 'options.prefixTokens');
   const gridOption = o.grid === undefined ? undefined : optionsObject(o.grid, 'options.grid');
-  const grid = gridOption === undefined ? undefined : { rows: positiveInt(gridOption.rows, 'options.grid.rows'), cols: positiveInt(gridOption.cols, 'options.grid.cols') };
+  const grid =
+    gridOption === undefined ? undefined : { rows: positiveInt(gridOption.rows, 'options.grid.rows'), cols: positiveInt(gridOption.cols, 'options.grid.cols') };
   const layoutOption = o.inputLayout === undefined ? undefined : oneOf(o.inputLayout, ['nchw', 'nhwc'] as const, 'options.inputLayout');
   const outputLayoutOption = o.outputLayout === undefined ? undefined : oneOf(o.outputLayout, ['vit', 'nhwc', 'nchw'] as const, 'options.outputLayout');
   const inputOption = nameOption(o.input, 'options.input');
@@ -207,7 +210,11 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
   if (isDefault) {
     size ??= { width: 384, height: 384 };
     if (size.width % 16 !== 0 || size.height % 16 !== 0) {
-      throw argumentError(ErrorCode.ShapeMismatch, 'options.imageSize', `the default encoder has stride 16: use a multiple of 16 (384 gives 24×24 tokens), got ${size.width}×${size.height}`);
+      throw argumentError(
+        ErrorCode.ShapeMismatch,
+        'options.imageSize',
+        `the default encoder has stride 16: use a multiple of 16 (384 gives 24×24 tokens), got ${size.width}×${size.height}`,
+      );
     }
   }
 
@@ -225,7 +232,11 @@ export async function loadEncoder(source: EncoderSource = DEFAULT_ENCODER, optio
     const inputName = inputOption ?? (isDefault ? DEFAULT_INPUT : inputs[0]?.name);
     const input = inputs.find((i) => i.name === inputName);
     if (input === undefined) {
-      throw argumentError(ErrorCode.InvalidArgument, 'options.input', `the model has no input ${describe(inputName)}; its inputs are ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
+      throw argumentError(
+        ErrorCode.InvalidArgument,
+        'options.input',
+        `the model has no input ${describe(inputName)}; its inputs are ${inputs.map((i) => `'${i.name}'`).join(', ')}`,
+      );
     }
     if (outputs.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'source', 'the model has no outputs');
     const output = pickOutput(outputs, outputOption);

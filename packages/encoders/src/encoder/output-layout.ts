@@ -24,7 +24,11 @@ function vitGrid(tokens: number, spec: GridLayout, argument: string): { prefix: 
   const prefixTokens = spec.prefixTokens ?? (spec.grid === undefined ? (isSquare(tokens - 1) ? 1 : 0) : tokens - spec.grid.rows * spec.grid.cols);
   const patches = tokens - prefixTokens;
   if (prefixTokens < 0) {
-    throw argumentError(ErrorCode.ShapeMismatch, argument, `the output has ${tokens} tokens, fewer than the ${spec.grid!.rows}×${spec.grid!.cols} grid asked for`);
+    throw argumentError(
+      ErrorCode.ShapeMismatch,
+      argument,
+      `the output has ${tokens} tokens, fewer than the ${spec.grid!.rows}×${spec.grid!.cols} grid asked for`,
+    );
   }
   if (spec.grid !== undefined) {
     if (spec.grid.rows * spec.grid.cols !== patches) {
@@ -57,7 +61,8 @@ export function outputToGrids(data: Float32Array, dims: readonly number[], layou
   if (!(data instanceof Float32Array)) throw argumentError(ErrorCode.InvalidArgument, 'data', `expected a Float32Array, got ${describe(data)}`);
   const d = arrayOf(dims, 'dims', 'an array of sizes');
   d.forEach((n, i) => {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw argumentError(ErrorCode.ShapeMismatch, `dims[${i}]`, `expected a size ≥ 1, got ${describe(n)}`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+      throw argumentError(ErrorCode.ShapeMismatch, `dims[${i}]`, `expected a size ≥ 1, got ${describe(n)}`);
   });
   const total = (d as number[]).reduce((a, b) => a * b, 1);
   if (total !== data.length) throw argumentError(ErrorCode.ShapeMismatch, 'dims', `[${d.join(', ')}] holds ${total} values, the data has ${data.length}`);

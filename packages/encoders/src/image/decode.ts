@@ -63,6 +63,10 @@ export async function decodeImage(bytes: Uint8Array | ArrayBuffer, argument = 'b
     return image;
   } catch (cause) {
     if (cause instanceof MatryoshkaError) throw cause;
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `${argument}: a corrupt ${format.toUpperCase()} image (${(cause as Error)?.message ?? String(cause)})`, { argument, cause });
+    throw new MatryoshkaError(
+      ErrorCode.InvalidArgument,
+      `${argument}: a corrupt ${format.toUpperCase()} image (${(cause as Error)?.message ?? String(cause)})`,
+      { argument, cause },
+    );
   }
 }

@@ -18,12 +18,21 @@ export async function checkPngData(bytes: Uint8Array, argument: string): Promise
   const colour = bytes[25]!;
   const interlace = bytes[28]!;
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colour];
-  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth) || interlace > 1) corrupt(`colour type ${colour}, bit depth ${depth}, interlace ${interlace}`);
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth) || interlace > 1)
+    corrupt(`colour type ${colour}, bit depth ${depth}, interlace ${interlace}`);
   const rowBytes = (w: number) => 1 + Math.ceil((w * channels! * depth) / 8);
   let expected = 0;
   if (interlace === 0) expected = height * rowBytes(width);
   else {
-    for (const [x0, y0, dx, dy] of [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const) {
+    for (const [x0, y0, dx, dy] of [
+      [0, 0, 8, 8],
+      [4, 0, 8, 8],
+      [0, 4, 4, 8],
+      [2, 0, 4, 4],
+      [0, 2, 2, 4],
+      [1, 0, 2, 2],
+      [0, 1, 1, 2],
+    ] as const) {
       const w = width > x0 ? Math.ceil((width - x0) / dx) : 0;
       const h = height > y0 ? Math.ceil((height - y0) / dy) : 0;
       if (w > 0 && h > 0) expected += h * rowBytes(w);

@@ -104,7 +104,11 @@ export function preprocessImage(image: RawImage, size: ImageSize, options?: Prep
   // The output is allocated here: the same pixel limit as decoding (2^26 by default).
   const maxPixels = limitOption(o.maxPixels, DEFAULT_MAX_IMAGE_PIXELS, 'options.maxPixels');
   if (checked.width * checked.height > maxPixels) {
-    throw argumentError(ErrorCode.LimitExceeded, 'size', `${checked.width}×${checked.height} pixels is above the limit of ${maxPixels}; raise options.maxPixels to allow it`);
+    throw argumentError(
+      ErrorCode.LimitExceeded,
+      'size',
+      `${checked.width}×${checked.height} pixels is above the limit of ${maxPixels}; raise options.maxPixels to allow it`,
+    );
   }
   const out = new Float32Array(3 * checked.width * checked.height);
   preprocessInto(image, checked, resolvePreprocessing(options, 'options'), layout, out, 0);

@@ -131,7 +131,7 @@ export function resampleRgb(
       let v = 0;
       for (let k = 0; k < n; k++) v += ys.weights[base + k]! * mid[(first + k) * outW * 3 + i]!;
       // Pillow clamps to the 8-bit range; cubic overshoot would otherwise leave it.
-      out[dst + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[dst + i] = v < 0 ? 0 : Math.min(v, 255);
     }
   }
   return out;

@@ -20,7 +20,10 @@ export async function readRegularFile(path: string | URL, limit: ReadLimit, argu
   const fs = await nodeFs();
   const name = String(path);
   const fail = (cause: unknown): never => {
-    throw new MatryoshkaError(ErrorCode.InvalidArgument, `${argument}: cannot read ${what} ${name} (${(cause as Error)?.message ?? String(cause)})`, { argument, cause });
+    throw new MatryoshkaError(ErrorCode.InvalidArgument, `${argument}: cannot read ${what} ${name} (${(cause as Error)?.message ?? String(cause)})`, {
+      argument,
+      cause,
+    });
   };
   const stats = await fs.promises.stat(path).catch(fail);
   checkStats(stats, limit, argument, what, name);
@@ -52,7 +55,15 @@ export async function readRegularFile(path: string | URL, limit: ReadLimit, argu
 
 function checkStats(stats: import('node:fs').Stats, limit: ReadLimit, argument: string, what: string, name: string): void {
   if (!stats.isFile()) {
-    const kind = stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isDirectory() ? 'a directory' : stats.isSocket() ? 'a socket' : 'not a regular file';
+    const kind = stats.isFIFO()
+      ? 'a FIFO'
+      : stats.isCharacterDevice() || stats.isBlockDevice()
+        ? 'a device'
+        : stats.isDirectory()
+          ? 'a directory'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
     throw argumentError(ErrorCode.InvalidArgument, argument, `${what} ${name} is ${kind}; only regular files are read`);
   }
   if (stats.size > limit.maxBytes) throw tooLarge(argument, what, name, String(stats.size), limit);

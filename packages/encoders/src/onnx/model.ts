@@ -85,10 +85,5 @@ export function encodeModel(graph: OnnxGraph, producer = '@matryoshka/encoders')
   for (const t of graph.initializers) g.message(5, initializer(t));
   for (const v of graph.inputs) g.message(11, valueInfo(v));
   for (const v of graph.outputs) g.message(12, valueInfo(v));
-  return new ProtoWriter()
-    .int(1, 8)
-    .string(2, producer)
-    .message(7, g)
-    .message(8, new ProtoWriter().string(1, '').int(2, OPSET))
-    .finish();
+  return new ProtoWriter().int(1, 8).string(2, producer).message(7, g).message(8, new ProtoWriter().string(1, '').int(2, OPSET)).finish();
 }

@@ -30,7 +30,11 @@ const isNode = (): boolean => typeof process !== 'undefined' && typeof process.v
 export async function resolveOrt(ort: unknown): Promise<OrtRuntime> {
   if (ort !== undefined) {
     if (!isRuntime(ort)) {
-      throw argumentError(ErrorCode.InvalidArgument, 'options.ort', `expected the onnxruntime-node or onnxruntime-web module (with InferenceSession and Tensor), got ${describe(ort)}`);
+      throw argumentError(
+        ErrorCode.InvalidArgument,
+        'options.ort',
+        `expected the onnxruntime-node or onnxruntime-web module (with InferenceSession and Tensor), got ${describe(ort)}`,
+      );
     }
     return ort;
   }

@@ -47,7 +47,9 @@ export async function openSession(
   const reasons = attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
   // ONNX Runtime names a bad session option in its message ('intraOpNumThreads' is invalid: -5):
   // when every provider failed on the same option, the option is at fault, not the providers.
-  const culprit = Object.keys(options).find((key) => key !== 'executionProviders' && attempts.length > 0 && attempts.every((a) => (a.error ?? '').includes(key)));
+  const culprit = Object.keys(options).find(
+    (key) => key !== 'executionProviders' && attempts.length > 0 && attempts.every((a) => (a.error ?? '').includes(key)),
+  );
   if (culprit !== undefined) {
     throw new MatryoshkaError(ErrorCode.InvalidArgument, `options.sessionOptions.${culprit}: ONNX Runtime refused it (${attempts[0]!.error})`, {
       argument: `options.sessionOptions.${culprit}`,

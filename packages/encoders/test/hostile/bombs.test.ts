@@ -12,8 +12,15 @@ const child = fileURLToPath(new URL('./bombs-child.ts', import.meta.url));
 describe('encoders: bombs and special files (child process, memory and time limits)', () => {
   it('ends every case quickly with a coded error or the right result', () => {
     const started = Date.now();
-    const r = spawnSync(process.execPath, ['--max-old-space-size=384', '--import', 'tsx', child], { encoding: 'utf8', timeout: 60_000, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { name: string; ms?: number; code?: string; argument?: string; ok?: unknown; raw?: string });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=384', '--import', 'tsx', child], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
+    const lines = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { name: string; ms?: number; code?: string; argument?: string; ok?: unknown; raw?: string });
     const by = Object.fromEntries(lines.map((l) => [l.name, l]));
     const tally = newTally();
     for (const l of lines.filter((x) => x.ms !== undefined)) {

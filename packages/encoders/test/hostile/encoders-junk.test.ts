@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeModel, imageFormat, loadEncoder, loadImage, outputToGrids, preprocessImage, resolveOrt, resolvePreprocessing, type OnnxGraph } from '../../src/index.js';
+import {
+  decodeImage,
+  encodeModel,
+  imageFormat,
+  loadEncoder,
+  loadImage,
+  outputToGrids,
+  preprocessImage,
+  resolveOrt,
+  resolvePreprocessing,
+  type OnnxGraph,
+} from '../../src/index.js';
 import { attempt, finiteArrays, hostileOptions, junkValue, newTally, show, summary, type Tally } from '@matryoshka/testing/hostile';
 import { smallJpeg, smallPng } from './images.js';
 
@@ -23,10 +34,7 @@ function toyModel(divide = false): Uint8Array {
       ...(divide ? [{ op: 'Div', inputs: ['conv', 'zero'], outputs: ['scaled'] }] : []),
       { op: 'Transpose', inputs: [divide ? 'scaled' : 'conv'], outputs: ['grid'], attributes: { perm: [0, 2, 3, 1] } },
     ],
-    initializers: [
-      { name: 'W', dims: [3, 3, 4, 4], data: weights },
-      ...(divide ? [{ name: 'zero', dims: [], data: new Float32Array([0]) }] : []),
-    ],
+    initializers: [{ name: 'W', dims: [3, 3, 4, 4], data: weights }, ...(divide ? [{ name: 'zero', dims: [], data: new Float32Array([0]) }] : [])],
     inputs: [{ name: 'pixel_values', dims: ['batch', 3, 8, 8] }],
     outputs: [{ name: 'grid', dims: ['batch', 2, 2, 3] }],
   };
@@ -60,7 +68,13 @@ describe('encoders under hostile input', () => {
     for (const seed of [smallPng(), smallJpeg()]) {
       await fc.assert(
         fc.asyncProperty(mutated(seed), async (bytes) => {
-          await attempt(tally, { label: `decodeImage(mutated ${bytes.length} bytes)`, inputs: { bytes }, timeoutMs: 3000, run: () => decodeImage(bytes), check: goodImage });
+          await attempt(tally, {
+            label: `decodeImage(mutated ${bytes.length} bytes)`,
+            inputs: { bytes },
+            timeoutMs: 3000,
+            run: () => decodeImage(bytes),
+            check: goodImage,
+          });
         }),
         { numRuns: 150 },
       );
@@ -71,14 +85,37 @@ describe('encoders under hostile input', () => {
     const input = fc.oneof(
       junkValue(),
       fc.constant(new URL('file:///dev/null')),
-      fc.record({ data: fc.oneof(junkValue(), fc.constant(new Uint8Array(12))), width: junkValue(), height: junkValue(), channels: fc.oneof(fc.constant(undefined), junkValue()) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          data: fc.oneof(junkValue(), fc.constant(new Uint8Array(12))),
+          width: junkValue(),
+          height: junkValue(),
+          channels: fc.oneof(fc.constant(undefined), junkValue()),
+        },
+        { requiredKeys: [] },
+      ),
       fc.constant({ data: new Uint8Array(new SharedArrayBuffer(2 * 2 * 4)), width: 2, height: 2 }),
     );
     await fc.assert(
-      fc.asyncProperty(input, fc.oneof(fc.constant(undefined), hostileOptions({ maxPixels: 10 }), fc.record({ maxPixels: junkValue(), maxBytes: junkValue() }, { requiredKeys: [] })), fc.oneof(junkValue(), fc.record({ width: fc.integer({ min: 1, max: 40 }), height: fc.integer({ min: 1, max: 40 }) })), async (image, limits, size) => {
-        await attempt(tally, { label: `loadImage(${show(image)}, ${show(limits)})`, inputs: { image }, run: () => loadImage(image as never, 'image', limits as never), check: goodImage });
-        await attempt(tally, { label: `preprocessImage(${show(image)}, ${show(size)})`, inputs: { image }, run: () => preprocessImage(image as never, size as never), check: (r) => finiteArrays(r as Float32Array) });
-      }),
+      fc.asyncProperty(
+        input,
+        fc.oneof(fc.constant(undefined), hostileOptions({ maxPixels: 10 }), fc.record({ maxPixels: junkValue(), maxBytes: junkValue() }, { requiredKeys: [] })),
+        fc.oneof(junkValue(), fc.record({ width: fc.integer({ min: 1, max: 40 }), height: fc.integer({ min: 1, max: 40 }) })),
+        async (image, limits, size) => {
+          await attempt(tally, {
+            label: `loadImage(${show(image)}, ${show(limits)})`,
+            inputs: { image },
+            run: () => loadImage(image as never, 'image', limits as never),
+            check: goodImage,
+          });
+          await attempt(tally, {
+            label: `preprocessImage(${show(image)}, ${show(size)})`,
+            inputs: { image },
+            run: () => preprocessImage(image as never, size as never),
+            check: (r) => finiteArrays(r as Float32Array),
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -91,7 +128,12 @@ describe('encoders under hostile input', () => {
         {
           ort: fc.constant(ort),
           executionProviders: fc.oneof(fc.constant(undefined), junkValue(), fc.constant([null]), fc.constant(['cpu', { name: 5 }])),
-          sessionOptions: fc.oneof(fc.constant(undefined), junkValue(), fc.constant({ intraOpNumThreads: -5 }), fc.constant({ graphOptimizationLevel: 'bogus' })),
+          sessionOptions: fc.oneof(
+            fc.constant(undefined),
+            junkValue(),
+            fc.constant({ intraOpNumThreads: -5 }),
+            fc.constant({ graphOptimizationLevel: 'bogus' }),
+          ),
           imageSize: fc.oneof(fc.constant(undefined), junkValue(), fc.constantFrom(8, 65536, [8, 8])),
           grid: fc.oneof(fc.constant(undefined), junkValue()),
           cacheDir: fc.oneof(fc.constant(undefined), junkValue()),
@@ -126,7 +168,12 @@ describe('encoders under hostile input', () => {
     const junkImages = fc.oneof(junkValue(), fc.constant([smallPng(8, 8), null]), fc.constant(smallJpeg(8, 8)), fc.constant([,]) /* sparse */); // eslint-disable-line no-sparse-arrays
     await fc.assert(
       fc.asyncProperty(junkImages, async (images) => {
-        await attempt(tally, { label: `encode(${show(images)})`, inputs: { images }, run: () => encoder.encode(images as never), check: (r) => finiteArrays(...[r].flat().map((g) => (g as { data: Float32Array }).data)) });
+        await attempt(tally, {
+          label: `encode(${show(images)})`,
+          inputs: { images },
+          run: () => encoder.encode(images as never),
+          check: (r) => finiteArrays(...[r].flat().map((g) => (g as { data: Float32Array }).data)),
+        });
       }),
       { numRuns: 60 },
     );
@@ -139,8 +186,18 @@ describe('encoders under hostile input', () => {
       copy.set(view as never);
       return copy;
     };
-    await attempt(tally, { label: 'encodePixels(shared memory)', inputs: {}, run: () => encoder.encodePixels(inShared(new Float32Array(192).fill(0.5))), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
-    await attempt(tally, { label: 'encode(PNG bytes in shared memory)', inputs: {}, run: () => encoder.encode(inShared(smallPng(8, 8))), check: (r) => finiteArrays((r as { data: Float32Array }).data) });
+    await attempt(tally, {
+      label: 'encodePixels(shared memory)',
+      inputs: {},
+      run: () => encoder.encodePixels(inShared(new Float32Array(192).fill(0.5))),
+      check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)),
+    });
+    await attempt(tally, {
+      label: 'encode(PNG bytes in shared memory)',
+      inputs: {},
+      run: () => encoder.encode(inShared(smallPng(8, 8))),
+      check: (r) => finiteArrays((r as { data: Float32Array }).data),
+    });
     await attempt(tally, {
       label: 'loadEncoder(model bytes in shared memory)',
       inputs: {},
@@ -157,7 +214,12 @@ describe('encoders under hostile input', () => {
     await encoder.dispose();
     // A model whose output is not finite: refused, never handed on.
     const broken = await loadEncoder(toyModel(true), { ort });
-    await attempt(tally, { label: 'a model returning x / 0', inputs: {}, run: () => broken.encodePixels(new Float32Array(192).fill(0.5)), check: () => 'must refuse' });
+    await attempt(tally, {
+      label: 'a model returning x / 0',
+      inputs: {},
+      run: () => broken.encodePixels(new Float32Array(192).fill(0.5)),
+      check: () => 'must refuse',
+    });
     await broken.dispose();
     expect(tally.failing).toEqual([]);
   });
@@ -189,10 +251,25 @@ describe('encoders under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(j, j, j, async (a, b, c) => {
         const inputs = { a, b, c };
-        await attempt(tally, { label: `imageFormat(${show(a)})`, inputs, run: () => imageFormat(a as Uint8Array), check: (r) => (r === undefined || r === 'png' || r === 'jpeg' ? true : String(r)) });
+        await attempt(tally, {
+          label: `imageFormat(${show(a)})`,
+          inputs,
+          run: () => imageFormat(a as Uint8Array),
+          check: (r) => (r === undefined || r === 'png' || r === 'jpeg' ? true : String(r)),
+        });
         await attempt(tally, { label: `resolvePreprocessing(${show(a)})`, inputs, run: () => resolvePreprocessing(a as never), check: () => true });
-        await attempt(tally, { label: `outputToGrids(${show(a)}, ${show(b)}, ${show(c)})`, inputs, run: () => outputToGrids(a as Float32Array, b as number[], c as never, 'output'), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
-        await attempt(tally, { label: `resolveOrt(${show(a)})`, inputs, run: () => (a === undefined ? Promise.resolve(ort) : resolveOrt(a)), check: () => true });
+        await attempt(tally, {
+          label: `outputToGrids(${show(a)}, ${show(b)}, ${show(c)})`,
+          inputs,
+          run: () => outputToGrids(a as Float32Array, b as number[], c as never, 'output'),
+          check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)),
+        });
+        await attempt(tally, {
+          label: `resolveOrt(${show(a)})`,
+          inputs,
+          run: () => (a === undefined ? Promise.resolve(ort) : resolveOrt(a)),
+          check: () => true,
+        });
       }),
       { numRuns: 150 },
     );
@@ -203,7 +280,12 @@ describe('encoders under hostile input', () => {
       [new Float32Array(8), [3, 2, 2, 2]],
       [new Float32Array(8), [-1, 2, 2, 2]],
     ] as const) {
-      await attempt(tally, { label: `outputToGrids(${show(dims)})`, inputs: { data }, run: () => outputToGrids(data, dims as unknown as number[], { layout: 'nhwc' }, 'output'), check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)) });
+      await attempt(tally, {
+        label: `outputToGrids(${show(dims)})`,
+        inputs: { data },
+        run: () => outputToGrids(data, dims as unknown as number[], { layout: 'nhwc' }, 'output'),
+        check: (r) => finiteArrays(...(r as { data: Float32Array }[]).map((g) => g.data)),
+      });
     }
   });
 

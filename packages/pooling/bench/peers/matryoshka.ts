@@ -11,10 +11,7 @@ export interface GridInput {
 }
 
 /** Anything shaped like `buildPyramid`: a variant (another backend, other options) is one more line in contenders.ts. */
-export type BuildPyramidFn = (
-  grid: GridInput,
-  options: { scales: readonly number[]; mode: 'm3' },
-) => MaybePromise<{ readonly levels: readonly Level[] }>;
+export type BuildPyramidFn = (grid: GridInput, options: { scales: readonly number[]; mode: 'm3' }) => MaybePromise<{ readonly levels: readonly Level[] }>;
 
 export function matryoshka(
   name = 'matryoshka',

@@ -20,7 +20,7 @@ export function onnxruntime({ threads, layout = 'nhwc', reuseOutputs = false }: 
     description:
       `onnxruntime-node CPU EP, intraOpNumThreads=${threads}, graphOptimizationLevel=all; graph: NHWC input → Transpose(NCHW) → ` +
       `AveragePool chained k=s=2,2,2,3 → ${layout === 'nhwc' ? 'Transpose each level back to NHWC' : 'levels left NCHW'} ` +
-      '(ORT\'s NCHWc transformer folds the Transposes into ReorderInput/ReorderOutput around NCHWc AveragePools); ' +
+      "(ORT's NCHWc transformer folds the Transposes into ReorderInput/ReorderOutput around NCHWc AveragePools); " +
       'timed: new ort.Tensor over the input + await session.run (one setImmediate hop; outputs allocated by ORT)',
     kind: 'pyramid',
     outputs: reuseOutputs ? 'reused' : 'fresh',

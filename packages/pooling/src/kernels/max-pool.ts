@@ -32,6 +32,7 @@ export function maxPool(
             for (let ch = 0; ch < C; ch++) {
               const v = src[base + ch]!;
               const m = best[ch]!;
+              // biome-ignore lint/suspicious/noSelfCompare: v !== v is the NaN test in the innermost loop (NaN is sticky, as in PyTorch).
               if (v > m || v !== v) best[ch] = v;
             }
           }

@@ -34,7 +34,10 @@ function spatial(g: TokenGrid, plan: OpPlan): Float32Array {
   const mRows = blockSize(rw, rows);
   const mCols = blockSize(cw, cols);
   if (mRows > 0 && mCols > 0) {
-    return blockPool({ src: g.data, frames, rows, cols, channels: g.channels, mRows, mCols, outRows: rw.length, outCols: cw.length, rowWeights: null, colWeights: null }, out);
+    return blockPool(
+      { src: g.data, frames, rows, cols, channels: g.channels, mRows, mCols, outRows: rw.length, outCols: cw.length, rowWeights: null, colWeights: null },
+      out,
+    );
   }
   return separablePool(g.data, frames, rows, cols, g.channels, rw, cw, out);
 }

@@ -32,8 +32,6 @@ export function buildPyramid(grid: TokenGrid, options?: CpuPyramidOptions): Toke
   const plans = planLevels({ rows: g.rows, cols: g.cols }, o);
   const { maxOutputBytes } = resolvePlanOptions(o);
   const data = computeLevels(g, plans, levelTargets(g, plans, o.out, maxOutputBytes), policy, kernels);
-  const levels = plans.map((plan, i) =>
-    Object.freeze({ data: data[i]!, frames: g.frames, rows: plan.rows, cols: plan.cols, channels: g.channels, plan }),
-  );
+  const levels = plans.map((plan, i) => Object.freeze({ data: data[i]!, frames: g.frames, rows: plan.rows, cols: plan.cols, channels: g.channels, plan }));
   return createTokenPyramid(levels, { backend: 'cpu', mode: plans[0]!.mode });
 }

@@ -10,7 +10,11 @@ export function levelTargets(grid: TokenGrid, plans: readonly LevelPlan[], out: 
   const lengths = plans.map((p) => grid.frames * p.rows * p.cols * grid.channels);
   if (out === undefined) {
     // Every level's size is known before the first allocation.
-    checkOutputBytes(lengths.reduce((a, b) => a + b, 0), maxOutputBytes, 'buildPyramid');
+    checkOutputBytes(
+      lengths.reduce((a, b) => a + b, 0),
+      maxOutputBytes,
+      'buildPyramid',
+    );
     return lengths.map((n) => new Float32Array(n));
   }
   if (!Array.isArray(out) || out.length !== plans.length) {
@@ -29,7 +33,8 @@ export function levelTargets(grid: TokenGrid, plans: readonly LevelPlan[], out: 
       );
     }
     // By memory, not by buffer object: two SharedArrayBuffer objects can be one block of memory.
-    if (overlapsMemory(t, grid.data)) throw argumentError(ErrorCode.InvalidArgument, `options.out[${i}]`, 'overlaps the input grid; inputs are never written to');
+    if (overlapsMemory(t, grid.data))
+      throw argumentError(ErrorCode.InvalidArgument, `options.out[${i}]`, 'overlaps the input grid; inputs are never written to');
     return t;
   });
   targets.forEach((t, i) => {

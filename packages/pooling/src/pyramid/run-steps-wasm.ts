@@ -20,12 +20,7 @@ const PAGE = 65536;
  * the float64 TypeScript kernels, which tell a non-finite input from a float32 overflow
  * (finite inputs near ±3.4e38) and return the exact result for the latter.
  */
-export function runStepsWasm(
-  wasm: WasmKernelExports,
-  grid: TokenGrid,
-  steps: readonly PoolStep[],
-  targets: readonly Float32Array[],
-): void {
+export function runStepsWasm(wasm: WasmKernelExports, grid: TokenGrid, steps: readonly PoolStep[], targets: readonly Float32Array[]): void {
   const { rows, cols, channels: C } = grid;
   const rowFloats = cols * C;
   const frameFloats = rows * rowFloats;

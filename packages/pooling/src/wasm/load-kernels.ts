@@ -6,8 +6,19 @@ export interface WasmKernelExports {
   /** Returns 1 when every output written is finite. */
   pool2x2(src: number, dst: number, frames: number, rows: number, cols: number, channels: number, outRows: number, outCols: number): number;
   poolBlock(
-    src: number, dst: number, acc: number, frames: number, rows: number, cols: number, channels: number,
-    mRows: number, mCols: number, outRows: number, outCols: number, rowWeights: number, colWeights: number,
+    src: number,
+    dst: number,
+    acc: number,
+    frames: number,
+    rows: number,
+    cols: number,
+    channels: number,
+    mRows: number,
+    mCols: number,
+    outRows: number,
+    outCols: number,
+    rowWeights: number,
+    colWeights: number,
   ): number;
 }
 

@@ -31,12 +31,28 @@ const grid = (rows: number, cols: number, channels: number, fill: (i: number) =>
 };
 
 const gridArb = fc.oneof(
-  fc.record({ rows: fc.integer({ min: 1, max: 12 }), cols: fc.integer({ min: 1, max: 12 }), channels: fc.integer({ min: 1, max: 9 }), frames: fc.integer({ min: 1, max: 2 }) }).map((s) => grid(s.rows, s.cols, s.channels, Math.sin, s.frames)),
-  fc.record({ rows: fc.integer({ min: 1, max: 8 }), cols: fc.integer({ min: 1, max: 8 }), channels: fc.integer({ min: 1, max: 5 }) }).map((s) => tokenGrid(sharedFloats(s.rows * s.cols * s.channels), s)),
+  fc
+    .record({
+      rows: fc.integer({ min: 1, max: 12 }),
+      cols: fc.integer({ min: 1, max: 12 }),
+      channels: fc.integer({ min: 1, max: 9 }),
+      frames: fc.integer({ min: 1, max: 2 }),
+    })
+    .map((s) => grid(s.rows, s.cols, s.channels, Math.sin, s.frames)),
+  fc
+    .record({ rows: fc.integer({ min: 1, max: 8 }), cols: fc.integer({ min: 1, max: 8 }), channels: fc.integer({ min: 1, max: 5 }) })
+    .map((s) => tokenGrid(sharedFloats(s.rows * s.cols * s.channels), s)),
   fc.constant({ rows: 2, cols: 2, channels: 1, data: detachedFloats(4) }),
   fc.constant({ rows: 1e9, cols: 1e9, channels: 1, data: new Float32Array(4) }),
   fc.constant(null),
-  fc.constant({ rows: 2, cols: 2, channels: 1, get data() { throw new Error('getter boom'); } }),
+  fc.constant({
+    rows: 2,
+    cols: 2,
+    channels: 1,
+    get data() {
+      throw new Error('getter boom');
+    },
+  }),
   junkValue(),
 );
 
@@ -86,8 +102,20 @@ describe('pooling under hostile input', () => {
       fc.asyncProperty(gridArb, pyramidOptions, async (g, o) => {
         const inputs = { g, o };
         const writable = outArrays(o);
-        await attempt(tally, { label: `buildPyramid(${show(g)}, ${show(o)})`, inputs, writable, run: () => pooling.buildPyramid(g as TokenGrid, o as pooling.CpuPyramidOptions), check: goodPyramid });
-        await attempt(tally, { label: 'cpu.buildPyramid', inputs, writable, run: () => backend.buildPyramid(g as TokenGrid, o as pooling.CpuPyramidOptions), check: goodPyramid });
+        await attempt(tally, {
+          label: `buildPyramid(${show(g)}, ${show(o)})`,
+          inputs,
+          writable,
+          run: () => pooling.buildPyramid(g as TokenGrid, o as pooling.CpuPyramidOptions),
+          check: goodPyramid,
+        });
+        await attempt(tally, {
+          label: 'cpu.buildPyramid',
+          inputs,
+          writable,
+          run: () => backend.buildPyramid(g as TokenGrid, o as pooling.CpuPyramidOptions),
+          check: goodPyramid,
+        });
       }),
       { numRuns: 200 },
     );
@@ -95,12 +123,22 @@ describe('pooling under hostile input', () => {
 
   it('valid grids (plain and shared memory) with valid options: finite levels of the planned sizes', async () => {
     const valid = fc
-      .record({ rows: fc.integer({ min: 1, max: 16 }), cols: fc.integer({ min: 1, max: 16 }), channels: fc.integer({ min: 1, max: 9 }), frames: fc.integer({ min: 1, max: 3 }), shared: fc.boolean(), big: fc.boolean() })
+      .record({
+        rows: fc.integer({ min: 1, max: 16 }),
+        cols: fc.integer({ min: 1, max: 16 }),
+        channels: fc.integer({ min: 1, max: 9 }),
+        frames: fc.integer({ min: 1, max: 3 }),
+        shared: fc.boolean(),
+        big: fc.boolean(),
+      })
       .chain((s) =>
         fc.record({
           g: fc.constant(
             s.shared
-              ? tokenGrid(sharedFloats(s.frames * s.rows * s.cols * s.channels, (i) => (s.big ? 3e38 : Math.sin(i))), s)
+              ? tokenGrid(
+                  sharedFloats(s.frames * s.rows * s.cols * s.channels, (i) => (s.big ? 3e38 : Math.sin(i))),
+                  s,
+                )
               : grid(s.rows, s.cols, s.channels, (i) => (s.big ? (i % 3 === 0 ? -3.3e38 : 3.3e38) : Math.sin(i)), s.frames),
           ),
           scales: fc.array(fc.integer({ min: 1, max: s.rows * s.cols }), { minLength: 1, maxLength: 4 }),
@@ -123,7 +161,15 @@ describe('pooling under hostile input', () => {
   });
 
   it('every op', async () => {
-    const ops = [pooling.avgPool2d, pooling.maxPool2d, pooling.adaptiveAvgPool2d, pooling.bilinearResize, pooling.avgPool3d, pooling.spatialSample, pooling.sequentialSample] as Array<(g: TokenGrid, o: unknown) => TokenGrid>;
+    const ops = [
+      pooling.avgPool2d,
+      pooling.maxPool2d,
+      pooling.adaptiveAvgPool2d,
+      pooling.bilinearResize,
+      pooling.avgPool3d,
+      pooling.spatialSample,
+      pooling.sequentialSample,
+    ] as Array<(g: TokenGrid, o: unknown) => TokenGrid>;
     const opOptions = fc.oneof(
       hostileOptions({ kernel: 2, rows: 2, cols: 2 }),
       fc.record(
@@ -142,12 +188,24 @@ describe('pooling under hostile input', () => {
     );
     await fc.assert(
       fc.asyncProperty(gridArb, fc.integer({ min: 0, max: ops.length - 1 }), opOptions, async (g, i, o) => {
-        await attempt(tally, { label: `${ops[i]!.name}(${show(g)}, ${show(o)})`, inputs: { g, o }, timeoutMs: 3000, run: () => ops[i]!(g as TokenGrid, o), check: goodGrid });
+        await attempt(tally, {
+          label: `${ops[i]!.name}(${show(g)}, ${show(o)})`,
+          inputs: { g, o },
+          timeoutMs: 3000,
+          run: () => ops[i]!(g as TokenGrid, o),
+          check: goodGrid,
+        });
         // The same through the backend's `run` (by op name, junk names included).
         const backend = (await getBackend('cpu')) as unknown as { run?: (op: unknown, g: unknown, o: unknown) => Promise<unknown> };
         const names = ['avgPool2d', 'maxPool2d', 'adaptiveAvgPool2d', 'bilinearResize', 'avgPool3d', 'spatialSample', 'sequentialSample', 'nope', null];
         if (typeof backend.run === 'function') {
-          await attempt(tally, { label: `cpu.run(${String(names[i])}, ${show(g)}, ${show(o)})`, inputs: { g, o }, timeoutMs: 3000, run: () => backend.run!(names[(i * 7 + 3) % names.length], g, o), check: goodGrid });
+          await attempt(tally, {
+            label: `cpu.run(${String(names[i])}, ${show(g)}, ${show(o)})`,
+            inputs: { g, o },
+            timeoutMs: 3000,
+            run: () => backend.run!(names[(i * 7 + 3) % names.length], g, o),
+            check: goodGrid,
+          });
         }
       }),
       { numRuns: 300 },
@@ -157,12 +215,34 @@ describe('pooling under hostile input', () => {
   it('refuses sides of 1e8–1e9 before allocating (no V8 out-of-memory abort)', async () => {
     const g = grid(4, 4, 1);
     for (const side of [1e8, 1e9]) {
-      await attempt(tally, { label: `adaptive ${side}`, inputs: { g }, timeoutMs: 1000, run: () => pooling.adaptiveAvgPool2d(g, { rows: side, cols: side }), check: () => 'must refuse' });
-      await attempt(tally, { label: `bilinear ${side}`, inputs: { g }, timeoutMs: 1000, run: () => pooling.bilinearResize(g, { rows: side, cols: 4 }), check: () => 'must refuse' });
+      await attempt(tally, {
+        label: `adaptive ${side}`,
+        inputs: { g },
+        timeoutMs: 1000,
+        run: () => pooling.adaptiveAvgPool2d(g, { rows: side, cols: side }),
+        check: () => 'must refuse',
+      });
+      await attempt(tally, {
+        label: `bilinear ${side}`,
+        inputs: { g },
+        timeoutMs: 1000,
+        run: () => pooling.bilinearResize(g, { rows: side, cols: 4 }),
+        check: () => 'must refuse',
+      });
     }
     // Within the planning limits but above the default 2 GiB of output: LIMIT_EXCEEDED, and the option raises it.
-    await attempt(tally, { label: 'bilinear 2 GiB', inputs: { g }, run: () => pooling.bilinearResize(g, { rows: 30000, cols: 30000 }), check: () => 'must refuse' });
-    await attempt(tally, { label: 'maxOutputBytes raised', inputs: { g }, run: () => pooling.bilinearResize(g, { rows: 64, cols: 64, maxOutputBytes: 64 * 64 * 4 } as never), check: goodGrid });
+    await attempt(tally, {
+      label: 'bilinear 2 GiB',
+      inputs: { g },
+      run: () => pooling.bilinearResize(g, { rows: 30000, cols: 30000 }),
+      check: () => 'must refuse',
+    });
+    await attempt(tally, {
+      label: 'maxOutputBytes raised',
+      inputs: { g },
+      run: () => pooling.bilinearResize(g, { rows: 64, cols: 64, maxOutputBytes: 64 * 64 * 4 } as never),
+      check: goodGrid,
+    });
     expect(tally.failing).toEqual([]);
   });
 

@@ -45,11 +45,21 @@ function maxInputBytes(): number {
 
 function checkRegular(stats: Stats, file: string, argument: string, limit: number): void {
   if (!stats.isFile()) {
-    const kind = stats.isFIFO() ? 'a FIFO' : stats.isDirectory() ? 'a directory' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+    const kind = stats.isFIFO()
+      ? 'a FIFO'
+      : stats.isDirectory()
+        ? 'a directory'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
     throw argumentError(ErrorCode.InvalidArgument, argument, `${file} is ${kind}; only regular files are read`);
   }
   if (stats.size > limit) {
-    throw argumentError(ErrorCode.LimitExceeded, argument, `${file} is ${stats.size} bytes, above the limit of ${limit}; set MATRYOSHKA_MAX_INPUT_BYTES to read it`);
+    throw argumentError(
+      ErrorCode.LimitExceeded,
+      argument,
+      `${file} is ${stats.size} bytes, above the limit of ${limit}; set MATRYOSHKA_MAX_INPUT_BYTES to read it`,
+    );
   }
 }
 

@@ -33,7 +33,11 @@ const integer = (value: string): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
   return n;
 };
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 const integers = (value: string): number[] => list(value).map(integer);
 
 /** The options every command that reads records shares: the paper's open choices, explicit. */
@@ -62,7 +66,15 @@ function program(io: CliIo): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       // Usage errors are one line too, with where to look (help itself is `--help`).
-      outputError: (s, write) => write(`matryoshka-oracle: ${terminalSafe(s.replace(/^error: /, '').trim().split('\n')[0]!)} (see --help)\n`),
+      outputError: (s, write) =>
+        write(
+          `matryoshka-oracle: ${terminalSafe(
+            s
+              .replace(/^error: /, '')
+              .trim()
+              .split('\n')[0]!,
+          )} (see --help)\n`,
+        ),
     });
 
   withOracleOptions(cli.command('analyze').description('accuracy per scale, the oracle, the oracle-scale distribution, and where more tokens hurt'))
@@ -93,7 +105,8 @@ function program(io: CliIo): Command {
         if (eq < 1) throw argumentError(ErrorCode.InvalidArgument, '--run', `expects scale=file, got ${JSON.stringify(spec)}`);
         const file = spec.slice(eq + 1);
         const scale = Number(spec.slice(0, eq));
-        if (!Number.isSafeInteger(scale) || scale < 1) throw argumentError(ErrorCode.InvalidArgument, '--run', `expects a scale ≥ 1 before '=', got ${JSON.stringify(spec)}`);
+        if (!Number.isSafeInteger(scale) || scale < 1)
+          throw argumentError(ErrorCode.InvalidArgument, '--run', `expects a scale ≥ 1 before '=', got ${JSON.stringify(spec)}`);
         return { scale, text: readText(io, file, '--run'), name: file };
       });
       const records = importLmmsEval(runs, { metric: flags.metric, id: flags.id, groups: flags.group ?? [] });
@@ -111,29 +124,52 @@ function program(io: CliIo): Command {
     .option('--learning-rate <rate>', "Adam's learning rate", number, 0.01)
     .option('--l2 <penalty>', 'L2 weight penalty', number, 1e-4)
     .option('--seed <n>', 'same seed, same weights', integer, 0)
-    .action(async (files: string[], flags: OracleFlags & { features: string; out: string; hidden: number[]; epochs: number; batchSize: number; learningRate: number; l2: number; seed: number }) => {
-      const { trainPredictor } = await import('../train/train-predictor.js');
-      const table = buildSampleTable(readJsonl(io, files, 'records'), oracleOptions(flags));
-      const features = joinFeatures(table, readJsonl(io, [flags.features], '--features'));
-      const bar = progress(io, 'training', flags.epochs);
-      let result;
-      try {
-        result = await trainPredictor(table, features, {
-          hidden: flags.hidden,
-          epochs: flags.epochs,
-          batchSize: flags.batchSize,
-          learningRate: flags.learningRate,
-          l2: flags.l2,
-          seed: flags.seed,
-          onEpoch: (epoch, loss) => bar.update(epoch, `loss ${loss.toFixed(4)}`),
-        });
-      } finally {
-        bar.stop();
-      }
-      const { losses, options } = result;
-      writeText(io, flags.out, savePredictor(result.predictor, { ...options, samples: table.ids.length, finalLoss: losses.at(-1), oracleOptions: table.options }), '--out');
-      io.stdout.write(terminalSafe(`trained on ${table.ids.length} samples, scales ${table.scales.join('/')}, ${features[0]!.length} features; final loss ${losses.at(-1)!.toFixed(4)}; wrote ${flags.out}\n`));
-    });
+    .action(
+      async (
+        files: string[],
+        flags: OracleFlags & {
+          features: string;
+          out: string;
+          hidden: number[];
+          epochs: number;
+          batchSize: number;
+          learningRate: number;
+          l2: number;
+          seed: number;
+        },
+      ) => {
+        const { trainPredictor } = await import('../train/train-predictor.js');
+        const table = buildSampleTable(readJsonl(io, files, 'records'), oracleOptions(flags));
+        const features = joinFeatures(table, readJsonl(io, [flags.features], '--features'));
+        const bar = progress(io, 'training', flags.epochs);
+        let result;
+        try {
+          result = await trainPredictor(table, features, {
+            hidden: flags.hidden,
+            epochs: flags.epochs,
+            batchSize: flags.batchSize,
+            learningRate: flags.learningRate,
+            l2: flags.l2,
+            seed: flags.seed,
+            onEpoch: (epoch, loss) => bar.update(epoch, `loss ${loss.toFixed(4)}`),
+          });
+        } finally {
+          bar.stop();
+        }
+        const { losses, options } = result;
+        writeText(
+          io,
+          flags.out,
+          savePredictor(result.predictor, { ...options, samples: table.ids.length, finalLoss: losses.at(-1), oracleOptions: table.options }),
+          '--out',
+        );
+        io.stdout.write(
+          terminalSafe(
+            `trained on ${table.ids.length} samples, scales ${table.scales.join('/')}, ${features[0]!.length} features; final loss ${losses.at(-1)!.toFixed(4)}; wrote ${flags.out}\n`,
+          ),
+        );
+      },
+    );
 
   withOracleOptions(cli.command('evaluate').description('the predictor against fixed scales and the oracle on held-out records'))
     .argument('<records...>', 'JSONL records of held-out samples')
@@ -144,33 +180,51 @@ function program(io: CliIo): Command {
     .option('--no-budget', 'skip the budgeted allocation')
     .option('--json', 'print the evaluation as JSON')
     .option('--svg <file>', 'write accuracy vs tokens with the predictor curve as an SVG plot')
-    .action((files: string[], flags: OracleFlags & { features: string; predictor: string; points: number; fallback: ThresholdFallback; budget: boolean; json?: boolean; svg?: string }) => {
-      const predictor = loadPredictor(readText(io, flags.predictor, '--predictor'));
-      const table = buildSampleTable(readJsonl(io, files, 'records'), { ...oracleOptions(flags), scales: flags.scales ?? predictor.scales });
-      const probabilities = predictor.predictBatch(joinFeatures(table, readJsonl(io, [flags.features], '--features')));
-      const bar = progress(io, 'budgeted allocation', table.scales.length);
-      let evaluation;
-      try {
-        evaluation = evaluatePredictor(table, probabilities, { points: flags.points, fallback: flags.fallback, budget: flags.budget, onProgress: (done) => bar.update(done) });
-      } finally {
-        bar.stop();
-      }
-      io.stdout.write(flags.json ? terminalSafeJson(`${JSON.stringify(evaluation, null, 2)}\n`) : terminalSafe(formatEvaluation(evaluation)));
-      if (flags.svg !== undefined) {
-        writeText(
-          io,
-          flags.svg,
-          renderPlot({
-            title: `Scale predictor on ${evaluation.samples} held-out samples`,
-            fixed: evaluation.fixed.map((f) => ({ scale: f.scale, tokens: f.meanTokens, accuracy: f.accuracy })),
-            oracle: evaluation.oracle.meanTokens === null ? undefined : { tokens: evaluation.oracle.meanTokens, accuracy: evaluation.oracle.accuracy },
-            curve: evaluation.curve.map((p) => ({ tokens: p.meanTokens, accuracy: p.accuracy })),
-            budget: evaluation.fixed.flatMap((f) => (f.budget === null ? [] : [{ tokens: f.budget.meanTokens, accuracy: f.budget.accuracy }])),
-          }),
-          '--svg',
-        );
-      }
-    });
+    .action(
+      (
+        files: string[],
+        flags: OracleFlags & {
+          features: string;
+          predictor: string;
+          points: number;
+          fallback: ThresholdFallback;
+          budget: boolean;
+          json?: boolean;
+          svg?: string;
+        },
+      ) => {
+        const predictor = loadPredictor(readText(io, flags.predictor, '--predictor'));
+        const table = buildSampleTable(readJsonl(io, files, 'records'), { ...oracleOptions(flags), scales: flags.scales ?? predictor.scales });
+        const probabilities = predictor.predictBatch(joinFeatures(table, readJsonl(io, [flags.features], '--features')));
+        const bar = progress(io, 'budgeted allocation', table.scales.length);
+        let evaluation;
+        try {
+          evaluation = evaluatePredictor(table, probabilities, {
+            points: flags.points,
+            fallback: flags.fallback,
+            budget: flags.budget,
+            onProgress: (done) => bar.update(done),
+          });
+        } finally {
+          bar.stop();
+        }
+        io.stdout.write(flags.json ? terminalSafeJson(`${JSON.stringify(evaluation, null, 2)}\n`) : terminalSafe(formatEvaluation(evaluation)));
+        if (flags.svg !== undefined) {
+          writeText(
+            io,
+            flags.svg,
+            renderPlot({
+              title: `Scale predictor on ${evaluation.samples} held-out samples`,
+              fixed: evaluation.fixed.map((f) => ({ scale: f.scale, tokens: f.meanTokens, accuracy: f.accuracy })),
+              oracle: evaluation.oracle.meanTokens === null ? undefined : { tokens: evaluation.oracle.meanTokens, accuracy: evaluation.oracle.accuracy },
+              curve: evaluation.curve.map((p) => ({ tokens: p.meanTokens, accuracy: p.accuracy })),
+              budget: evaluation.fixed.flatMap((f) => (f.budget === null ? [] : [{ tokens: f.budget.meanTokens, accuracy: f.budget.accuracy }])),
+            }),
+            '--svg',
+          );
+        }
+      },
+    );
   return cli;
 }
 

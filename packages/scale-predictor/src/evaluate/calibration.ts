@@ -28,7 +28,8 @@ export interface Calibration {
  */
 export function calibration(probabilities: readonly ArrayLike<number>[], outcomes: readonly ArrayLike<number>[], bins = 15): Calibration {
   const b = positiveInt(bins, 'bins');
-  if (!Array.isArray(probabilities) || probabilities.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'probabilities', `expected a non-empty array of rows, got ${describe(probabilities)}`);
+  if (!Array.isArray(probabilities) || probabilities.length === 0)
+    throw argumentError(ErrorCode.InvalidArgument, 'probabilities', `expected a non-empty array of rows, got ${describe(probabilities)}`);
   if (!Array.isArray(outcomes) || outcomes.length !== probabilities.length) {
     throw argumentError(ErrorCode.ShapeMismatch, 'outcomes', `expected ${probabilities.length} rows (one per sample), got ${describe(outcomes)}`);
   }
@@ -39,11 +40,13 @@ export function calibration(probabilities: readonly ArrayLike<number>[], outcome
   let cells = 0;
   probabilities.forEach((row, i) => {
     const out = outcomes[i]!;
-    if (out?.length !== row?.length) throw argumentError(ErrorCode.ShapeMismatch, `outcomes[${i}]`, `expected ${row?.length} values like probabilities[${i}], got ${describe(out)}`);
+    if (out?.length !== row?.length)
+      throw argumentError(ErrorCode.ShapeMismatch, `outcomes[${i}]`, `expected ${row?.length} values like probabilities[${i}], got ${describe(out)}`);
     for (let j = 0; j < row.length; j++) {
       const p = row[j]!;
       const y = out[j]!;
-      if (!(p >= 0 && p <= 1)) throw argumentError(ErrorCode.InvalidArgument, `probabilities[${i}][${j}]`, `expected a probability in [0, 1], got ${describe(p)}`);
+      if (!(p >= 0 && p <= 1))
+        throw argumentError(ErrorCode.InvalidArgument, `probabilities[${i}][${j}]`, `expected a probability in [0, 1], got ${describe(p)}`);
       if (!(y >= 0 && y <= 1)) throw argumentError(ErrorCode.InvalidArgument, `outcomes[${i}][${j}]`, `expected an outcome in [0, 1], got ${describe(y)}`);
       const k = Math.min(b - 1, Math.floor(p * b));
       count[k]! += 1;

@@ -79,9 +79,17 @@ export function evaluatePredictor(table: SampleTable, probabilities: readonly Ar
     throw argumentError(ErrorCode.ShapeMismatch, 'probabilities', `expected ${n} rows (one per sample), got ${describe(probabilities)}`);
   }
   probabilities.forEach((row, i) => {
-    if (row?.length !== m) throw argumentError(ErrorCode.ShapeMismatch, `probabilities[${i}]`, `expected ${m} probabilities (scales ${table.scales.join('/')}), got ${describe(row)}`);
+    if (row?.length !== m)
+      throw argumentError(
+        ErrorCode.ShapeMismatch,
+        `probabilities[${i}]`,
+        `expected ${m} probabilities (scales ${table.scales.join('/')}), got ${describe(row)}`,
+      );
   });
-  const summary = summarize(table, table.ids.map((_, i) => i));
+  const summary = summarize(
+    table,
+    table.ids.map((_, i) => i),
+  );
   const at = (i: number, j: number): { correct: number; tokens: number } => ({ correct: table.correct[i * m + j]!, tokens: table.tokens[i * m + j]! });
 
   const curve = thresholds(probabilities, Math.max(points, 2)).map((tau) => {
@@ -113,7 +121,10 @@ export function evaluatePredictor(table: SampleTable, probabilities: readonly Ar
     return {
       ...s,
       bestFixedAccuracy,
-      threshold: best === undefined ? null : { tau: best.threshold, accuracy: best.accuracy, meanTokens: best.meanTokens, gapClosed: gap(best.accuracy, bestFixedAccuracy, oracle) },
+      threshold:
+        best === undefined
+          ? null
+          : { tau: best.threshold, accuracy: best.accuracy, meanTokens: best.meanTokens, gapClosed: gap(best.accuracy, bestFixedAccuracy, oracle) },
       budget,
     };
   });

@@ -120,7 +120,11 @@ export function buildSampleTable(records: readonly unknown[], options?: OracleOp
         if (c === undefined) continue;
         const v = groupValue(c.fields[field]);
         if (value !== undefined && v !== value) {
-          throw argumentError(ErrorCode.InvalidArgument, `${c.where}.${field}`, `sample ${JSON.stringify(ids[i])} has ${field} ${value} at one scale and ${v} at another`);
+          throw argumentError(
+            ErrorCode.InvalidArgument,
+            `${c.where}.${field}`,
+            `sample ${JSON.stringify(ids[i])} has ${field} ${value} at one scale and ${v} at another`,
+          );
         }
         value = v;
       }

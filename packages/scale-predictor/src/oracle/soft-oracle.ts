@@ -24,7 +24,8 @@ export interface SoftOraclePoint {
  * @param targets mean-token budgets
  */
 export function softOracle(expected: readonly ArrayLike<number>[], costs: readonly number[], targets: readonly number[], batch = 256): SoftOraclePoint[] {
-  if (!Array.isArray(targets) || targets.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'targets', `expected mean-token budgets, got ${describe(targets)}`);
+  if (!Array.isArray(targets) || targets.length === 0)
+    throw argumentError(ErrorCode.InvalidArgument, 'targets', `expected mean-token budgets, got ${describe(targets)}`);
   return targets.map((target, i) => {
     if (typeof target !== 'number' || !(target >= 0) || !Number.isFinite(target)) {
       throw argumentError(ErrorCode.InvalidArgument, `targets[${i}]`, `expected a token count ≥ 0, got ${describe(target)}`);
@@ -39,9 +40,11 @@ export function softOracle(expected: readonly ArrayLike<number>[], costs: readon
  * (`correct[k][i * scales + j]`), as `softOracle` and soft-target training read it.
  */
 export function meanCorrectness(correct: readonly ArrayLike<number>[], samples: number, scales: number): Float64Array[] {
-  if (!Array.isArray(correct) || correct.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'correct', `expected one table per answer model, got ${describe(correct)}`);
+  if (!Array.isArray(correct) || correct.length === 0)
+    throw argumentError(ErrorCode.InvalidArgument, 'correct', `expected one table per answer model, got ${describe(correct)}`);
   correct.forEach((c, k) => {
-    if (c?.length !== samples * scales) throw argumentError(ErrorCode.ShapeMismatch, `correct[${k}]`, `expected ${samples * scales} values (samples × scales), got ${describe(c)}`);
+    if (c?.length !== samples * scales)
+      throw argumentError(ErrorCode.ShapeMismatch, `correct[${k}]`, `expected ${samples * scales} values (samples × scales), got ${describe(c)}`);
   });
   return Array.from({ length: samples }, (_, i) => {
     const row = new Float64Array(scales);

@@ -7,7 +7,8 @@ export function subsetTable(table: SampleTable, rows: readonly number[]): Sample
   const correct = new Uint8Array(rows.length * m);
   const tokens = new Float64Array(rows.length * m);
   rows.forEach((i, r) => {
-    if (!Number.isSafeInteger(i) || i < 0 || i >= table.ids.length) throw argumentError(ErrorCode.InvalidArgument, `rows[${r}]`, `no row ${i} in a table of ${table.ids.length}`);
+    if (!Number.isSafeInteger(i) || i < 0 || i >= table.ids.length)
+      throw argumentError(ErrorCode.InvalidArgument, `rows[${r}]`, `no row ${i} in a table of ${table.ids.length}`);
     correct.set(table.correct.subarray(i * m, i * m + m), r * m);
     tokens.set(table.tokens.subarray(i * m, i * m + m), r * m);
   });

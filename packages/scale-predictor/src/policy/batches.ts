@@ -20,7 +20,8 @@ export interface BatchedAllocation {
  * @param costs tokens per scale (ascending scales), shared by every sample
  */
 export function allocateInBatches(values: readonly ArrayLike<number>[], costs: readonly number[], meanTokens: number, batch: number): BatchedAllocation {
-  if (!Array.isArray(values) || values.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'values', `expected a non-empty array of rows, got ${describe(values)}`);
+  if (!Array.isArray(values) || values.length === 0)
+    throw argumentError(ErrorCode.InvalidArgument, 'values', `expected a non-empty array of rows, got ${describe(values)}`);
   if (typeof meanTokens !== 'number' || !(meanTokens >= 0) || !Number.isFinite(meanTokens)) {
     throw argumentError(ErrorCode.InvalidArgument, 'meanTokens', `expected a token count ≥ 0, got ${describe(meanTokens)}`);
   }

@@ -61,10 +61,15 @@ export function allocateBudget(
     let hi = 0;
     for (let j = 0; j < m; j++) {
       const p = row[j]!;
-      if (!(p >= 0 && p <= 1)) throw argumentError(ErrorCode.InvalidArgument, `probabilities[${i}][${j}]`, `expected a probability in [0, 1], got ${describe(p)}`);
+      if (!(p >= 0 && p <= 1))
+        throw argumentError(ErrorCode.InvalidArgument, `probabilities[${i}][${j}]`, `expected a probability in [0, 1], got ${describe(p)}`);
       const c = cost(i, j);
       if (!Number.isSafeInteger(c) || c < 0) {
-        throw argumentError(ErrorCode.InvalidArgument, perSample ? `costs[${i}][${j}]` : `costs[${j}]`, `expected a token count (an integer ≥ 0), got ${describe(c)}`);
+        throw argumentError(
+          ErrorCode.InvalidArgument,
+          perSample ? `costs[${i}][${j}]` : `costs[${j}]`,
+          `expected a token count (an integer ≥ 0), got ${describe(c)}`,
+        );
       }
       g = gcd(c, g);
       lo = Math.min(lo, c);

@@ -21,7 +21,8 @@ export function cascade(confidences: ArrayLike<number>, costs: ArrayLike<number>
     throw argumentError(ErrorCode.InvalidArgument, 'threshold', `expected a probability in [0, 1], got ${describe(threshold)}`);
   }
   const m = confidences?.length;
-  if (typeof m !== 'number' || m === 0) throw argumentError(ErrorCode.InvalidArgument, 'confidences', `expected one confidence per scale, got ${describe(confidences)}`);
+  if (typeof m !== 'number' || m === 0)
+    throw argumentError(ErrorCode.InvalidArgument, 'confidences', `expected one confidence per scale, got ${describe(confidences)}`);
   if (costs?.length !== m) throw argumentError(ErrorCode.ShapeMismatch, 'costs', `expected ${m} token counts (one per scale), got ${describe(costs)}`);
   let tokens = 0;
   for (let j = 0; j < m; j++) {

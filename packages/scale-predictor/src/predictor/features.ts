@@ -15,7 +15,11 @@ export function coarseFeatures(one: TokenGrid, nine: TokenGrid, question?: Array
     throw argumentError(ErrorCode.ShapeMismatch, 'one', `expected the 1-token level, got ${one.frames}×${one.rows}×${one.cols} tokens`);
   }
   if (nine.frames * nine.rows * nine.cols !== 9 || nine.channels !== c) {
-    throw argumentError(ErrorCode.ShapeMismatch, 'nine', `expected the 9-token level with ${c} channels, got ${nine.frames * nine.rows * nine.cols} tokens of ${nine.channels}`);
+    throw argumentError(
+      ErrorCode.ShapeMismatch,
+      'nine',
+      `expected the 9-token level with ${c} channels, got ${nine.frames * nine.rows * nine.cols} tokens of ${nine.channels}`,
+    );
   }
   const q = question ?? [];
   if (typeof q !== 'object' || q === null || typeof q.length !== 'number') {
@@ -126,7 +130,11 @@ export function pyramidFeatures(levels: readonly TokenGrid[], question?: ArrayLi
   const ref = levels[levels.length - 1]!;
   levels.forEach((l, i) => {
     if (l.channels !== ref.channels || l.frames !== 1) {
-      throw argumentError(ErrorCode.ShapeMismatch, `levels[${i}]`, `expected one frame of ${ref.channels} channels like the last level, got ${l.frames}×${l.rows}×${l.cols}×${l.channels}`);
+      throw argumentError(
+        ErrorCode.ShapeMismatch,
+        `levels[${i}]`,
+        `expected one frame of ${ref.channels} channels like the last level, got ${l.frames}×${l.rows}×${l.cols}×${l.channels}`,
+      );
     }
     if (i > 0 && l.rows * l.cols <= levels[i - 1]!.rows * levels[i - 1]!.cols) {
       throw argumentError(ErrorCode.ShapeMismatch, `levels[${i}]`, `expected more tokens than levels[${i - 1}] (ascending), got ${l.rows * l.cols}`);
@@ -162,10 +170,17 @@ export interface LevelSource {
  * of the 1- and 9-token levels for `coarse` predictors, `pyramidFeatures` of the levels at the
  * predictor's scales for `pyramid` ones. Lets an app serve either kind of predictor file.
  */
-export function predictorInput(predictor: { readonly input: FeatureKind; readonly scales: readonly number[] }, pyramid: LevelSource, question?: ArrayLike<number>): Float32Array {
+export function predictorInput(
+  predictor: { readonly input: FeatureKind; readonly scales: readonly number[] },
+  pyramid: LevelSource,
+  question?: ArrayLike<number>,
+): Float32Array {
   if (typeof pyramid !== 'object' || pyramid === null || typeof pyramid.at !== 'function') {
     throw argumentError(ErrorCode.InvalidArgument, 'pyramid', `expected a pyramid with at(tokens), got ${describe(pyramid)}`);
   }
   if (predictor.input === 'coarse') return coarseFeatures(pyramid.at(1), pyramid.at(9), question);
-  return pyramidFeatures(predictor.scales.map((s) => pyramid.at(s)), question);
+  return pyramidFeatures(
+    predictor.scales.map((s) => pyramid.at(s)),
+    question,
+  );
 }

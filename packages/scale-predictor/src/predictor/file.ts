@@ -1,4 +1,4 @@
-import { ErrorCode, MatryoshkaError, argumentError, describe } from '@matryoshka/core';
+import { ErrorCode, type MatryoshkaError, argumentError, describe } from '@matryoshka/core';
 import { FEATURE_KINDS, type FeatureKind } from './features.js';
 import { ScalePredictor, type Activation, type DenseLayer } from './model.js';
 
@@ -96,14 +96,19 @@ export function loadPredictor(json: string | object): ScalePredictor {
   const f = file as Record<string, unknown>;
   if (f.format !== PREDICTOR_FORMAT) throw bad('predictor.format', `not a predictor file: expected format '${PREDICTOR_FORMAT}', got ${describe(f.format)}`);
   if (f.version !== PREDICTOR_VERSION) {
-    throw bad('predictor.version', `this package reads predictor files of version ${PREDICTOR_VERSION}, got ${describe(f.version)}; retrain or use a matching version of @matryoshka/scale-predictor`);
+    throw bad(
+      'predictor.version',
+      `this package reads predictor files of version ${PREDICTOR_VERSION}, got ${describe(f.version)}; retrain or use a matching version of @matryoshka/scale-predictor`,
+    );
   }
   const scales = counts(f.scales, 'predictor.scales');
-  if (scales.some((s, i) => !Number.isSafeInteger(s) || (i > 0 && s <= scales[i - 1]!))) throw bad('predictor.scales', `expected ascending integer token counts, got ${scales.join(', ')}`);
+  if (scales.some((s, i) => !Number.isSafeInteger(s) || (i > 0 && s <= scales[i - 1]!)))
+    throw bad('predictor.scales', `expected ascending integer token counts, got ${scales.join(', ')}`);
   const tokens = counts(f.tokens, 'predictor.tokens');
   if (tokens.length !== scales.length) throw bad('predictor.tokens', `expected ${scales.length} values (one per scale), got ${tokens.length}`);
   const size = f.featureSize;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) throw bad('predictor.featureSize', `expected a positive integer, got ${describe(size)}`);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1)
+    throw bad('predictor.featureSize', `expected a positive integer, got ${describe(size)}`);
   const featureMean = numbers(f.featureMean, size, 'predictor.featureMean');
   const featureStd = numbers(f.featureStd, size, 'predictor.featureStd', (v) => v > 0 && Number.isFinite(v));
   if (!Array.isArray(f.layers) || f.layers.length === 0) throw bad('predictor.layers', `expected a non-empty array, got ${describe(f.layers)}`);
@@ -120,10 +125,17 @@ export function loadPredictor(json: string | object): ScalePredictor {
     }
     const activation = last ? 'sigmoid' : 'relu';
     if (l.activation !== activation) throw bad(`${path}.activation`, `expected '${activation}', got ${describe(l.activation)}`);
-    const layer = { inputs, outputs, activation, weights: numbers(l.weights, inputs * outputs, `${path}.weights`), bias: numbers(l.bias, outputs, `${path}.bias`) } as const;
+    const layer = {
+      inputs,
+      outputs,
+      activation,
+      weights: numbers(l.weights, inputs * outputs, `${path}.weights`),
+      bias: numbers(l.bias, outputs, `${path}.bias`),
+    } as const;
     inputs = outputs;
     return layer;
   });
-  if (f.input !== undefined && !FEATURE_KINDS.includes(f.input as FeatureKind)) throw bad('predictor.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(f.input)}`);
+  if (f.input !== undefined && !FEATURE_KINDS.includes(f.input as FeatureKind))
+    throw bad('predictor.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(f.input)}`);
   return new ScalePredictor({ scales, tokens, featureMean, featureStd, layers, ...(f.input === undefined ? {} : { input: f.input as FeatureKind }) });
 }

@@ -25,18 +25,22 @@ export function joinFeatures(table: SampleTable, records: readonly unknown[]): F
       throw argumentError(ErrorCode.InvalidArgument, `${where}.features`, `expected a non-empty array of finite numbers, got ${describe(r.features)}`);
     }
     size ??= r.features.length;
-    if (r.features.length !== size) throw argumentError(ErrorCode.ShapeMismatch, `${where}.features`, `expected ${size} features like the first record, got ${r.features.length}`);
+    if (r.features.length !== size)
+      throw argumentError(ErrorCode.ShapeMismatch, `${where}.features`, `expected ${size} features like the first record, got ${r.features.length}`);
     const id = String(r.id);
     const vector = Float32Array.from(r.features);
     const earlier = byId.get(id);
-    if (earlier !== undefined && earlier.some((x, k) => x !== vector[k])) {
+    if (earlier?.some((x, k) => x !== vector[k])) {
       throw argumentError(ErrorCode.InvalidArgument, where, `sample ${JSON.stringify(id)} has two different feature vectors`);
     }
     byId.set(id, vector);
   });
   const missing = table.ids.filter((id) => !byId.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((id) => JSON.stringify(id)).join(', ');
+    const shown = missing
+      .slice(0, 5)
+      .map((id) => JSON.stringify(id))
+      .join(', ');
     throw argumentError(ErrorCode.InvalidArgument, 'features', `no features for ${missing.length} sample(s): ${shown}${missing.length > 5 ? ', …' : ''}`);
   }
   return table.ids.map((id) => byId.get(id)!);

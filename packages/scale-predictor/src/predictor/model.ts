@@ -30,10 +30,12 @@ export interface PredictorParams {
 const bad = (argument: string, message: string, code: ErrorCode = ErrorCode.InvalidArgument) => argumentError(code, argument, message);
 
 function finiteArray(value: unknown, length: number, argument: string, positive = false): void {
-  if (!(value instanceof Float32Array) || value.length !== length) throw bad(argument, `expected a Float32Array of ${length} values, got ${describe(value)}`, ErrorCode.ShapeMismatch);
+  if (!(value instanceof Float32Array) || value.length !== length)
+    throw bad(argument, `expected a Float32Array of ${length} values, got ${describe(value)}`, ErrorCode.ShapeMismatch);
   for (let i = 0; i < length; i++) {
     const v = value[i]!;
-    if (!Number.isFinite(v) || (positive && !(v > 0))) throw bad(`${argument}[${i}]`, `expected a finite${positive ? ' positive' : ''} number, got ${describe(v)}`, ErrorCode.NonFiniteValue);
+    if (!Number.isFinite(v) || (positive && !(v > 0)))
+      throw bad(`${argument}[${i}]`, `expected a finite${positive ? ' positive' : ''} number, got ${describe(v)}`, ErrorCode.NonFiniteValue);
   }
 }
 
@@ -47,21 +49,28 @@ function checkParams(params: PredictorParams): void {
   if (!Array.isArray(tokens) || tokens.length !== scales.length || tokens.some((t) => typeof t !== 'number' || !Number.isFinite(t) || !(t > 0))) {
     throw bad('params.tokens', `expected ${scales.length} positive token counts (one per scale), got ${describe(tokens)}`);
   }
-  if (!(featureMean instanceof Float32Array) || featureMean.length === 0) throw bad('params.featureMean', `expected a non-empty Float32Array, got ${describe(featureMean)}`);
+  if (!(featureMean instanceof Float32Array) || featureMean.length === 0)
+    throw bad('params.featureMean', `expected a non-empty Float32Array, got ${describe(featureMean)}`);
   const size = featureMean.length;
   finiteArray(featureMean, size, 'params.featureMean');
   finiteArray(params.featureStd, size, 'params.featureStd', true);
-  if (params.input !== undefined && !FEATURE_KINDS.includes(params.input)) throw bad('params.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(params.input)}`);
+  if (params.input !== undefined && !FEATURE_KINDS.includes(params.input))
+    throw bad('params.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(params.input)}`);
   if (!Array.isArray(layers) || layers.length === 0) throw bad('params.layers', `expected a non-empty array of layers, got ${describe(layers)}`);
   let inputs = size;
   layers.forEach((l, i) => {
     const where = `params.layers[${i}]`;
     if (typeof l !== 'object' || l === null) throw bad(where, `expected a layer, got ${describe(l)}`);
     const last = i === layers.length - 1;
-    if (l.inputs !== inputs) throw bad(`${where}.inputs`, `expected ${inputs} (the previous layer's outputs), got ${describe(l.inputs)}`, ErrorCode.ShapeMismatch);
+    if (l.inputs !== inputs)
+      throw bad(`${where}.inputs`, `expected ${inputs} (the previous layer's outputs), got ${describe(l.inputs)}`, ErrorCode.ShapeMismatch);
     const outputs = last ? scales.length : l.outputs;
     if (l.outputs !== outputs || !Number.isSafeInteger(outputs) || outputs < 1) {
-      throw bad(`${where}.outputs`, `expected ${last ? `${scales.length} (one per scale)` : 'a positive integer'}, got ${describe(l.outputs)}`, ErrorCode.ShapeMismatch);
+      throw bad(
+        `${where}.outputs`,
+        `expected ${last ? `${scales.length} (one per scale)` : 'a positive integer'}, got ${describe(l.outputs)}`,
+        ErrorCode.ShapeMismatch,
+      );
     }
     const activation = last ? 'sigmoid' : 'relu';
     if (l.activation !== activation) throw bad(`${where}.activation`, `expected '${activation}', got ${describe(l.activation)}`);
@@ -117,7 +126,11 @@ export class ScalePredictor {
       for (let o = 0; o < layer.outputs; o++) {
         // Finite weights and features can still overflow (features of 1e300): an error, never NaN.
         if (!Number.isFinite(y[o]!)) {
-          throw argumentError(ErrorCode.NonFiniteValue, argument, `the features overflow the predictor (layer ${layers.indexOf(layer)} reached ${y[o]}); they are far outside what it was trained on`);
+          throw argumentError(
+            ErrorCode.NonFiniteValue,
+            argument,
+            `the features overflow the predictor (layer ${layers.indexOf(layer)} reached ${y[o]}); they are far outside what it was trained on`,
+          );
         }
         y[o] = layer.activation === 'relu' ? Math.max(0, y[o]!) : 1 / (1 + Math.exp(-y[o]!));
       }

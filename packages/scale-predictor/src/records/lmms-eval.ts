@@ -27,7 +27,9 @@ export interface LmmsEvalOptions {
 
 /** A dotted path through own properties only (`__proto__` or `constructor` never reach a prototype). */
 const at = (value: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, key) => (typeof v === 'object' && v !== null && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined), value);
+  path
+    .split('.')
+    .reduce<unknown>((v, key) => (typeof v === 'object' && v !== null && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined), value);
 
 /** A whole-file JSON document (`{ logs }`, an array, one sample), else JSON Lines. */
 function samplesOf(text: string, name: string): unknown[] {
@@ -58,11 +60,13 @@ export function importLmmsEval(runs: readonly LmmsEvalRun[], options: LmmsEvalOp
   runs.forEach((run, r) => {
     const scale = positiveInt(run?.scale, `runs[${r}].scale`);
     const name = run.name ?? `runs[${r}]`;
-    if (typeof run.text !== 'string') throw argumentError(ErrorCode.InvalidArgument, `runs[${r}].text`, `expected the samples file's text, got ${describe(run.text)}`);
+    if (typeof run.text !== 'string')
+      throw argumentError(ErrorCode.InvalidArgument, `runs[${r}].text`, `expected the samples file's text, got ${describe(run.text)}`);
     const samples = samplesOf(run.text, name);
     samples.forEach((sample, i) => {
       const id = at(sample, idPath);
-      if (typeof id !== 'string' && typeof id !== 'number') throw argumentError(ErrorCode.InvalidArgument, `${name}[${i}].${idPath}`, `expected a sample id, got ${describe(id)}`);
+      if (typeof id !== 'string' && typeof id !== 'number')
+        throw argumentError(ErrorCode.InvalidArgument, `${name}[${i}].${idPath}`, `expected a sample id, got ${describe(id)}`);
       const value = at(sample, options.metric);
       const record = Object.create(null) as Record<string, unknown>;
       record.id = id;

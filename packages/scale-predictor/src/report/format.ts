@@ -4,7 +4,12 @@ import type { Summary } from '../oracle/summary.js';
 import { formatTable, num, percent } from './table.js';
 
 function summaryTable(s: Summary): string {
-  const rows: (string | number)[][] = s.scales.map((r) => [String(r.scale), num(r.meanTokens, 1), percent(r.accuracy), percent(s.oracleScales.find((o) => o.scale === r.scale)!.share)]);
+  const rows: (string | number)[][] = s.scales.map((r) => [
+    String(r.scale),
+    num(r.meanTokens, 1),
+    percent(r.accuracy),
+    percent(s.oracleScales.find((o) => o.scale === r.scale)!.share),
+  ]);
   rows.push(['oracle', num(s.oracle.meanTokens, 1), percent(s.oracle.accuracy), `none: ${percent(s.oracleScales.at(-1)!.share)}`]);
   return formatTable(['scale', 'mean tokens', 'accuracy', 'oracle scale'], rows);
 }
@@ -26,7 +31,10 @@ export function formatAnalysis(a: OracleAnalysis): string {
     ),
   ];
   for (const g of a.groups) {
-    lines.push('', `${g.field} = ${g.value}: ${g.samples} samples, oracle ${percent(g.oracle.accuracy)} at ${num(g.oracle.meanTokens, 2)} tokens, more tokens hurt ${g.moreTokensHurt.samples}`);
+    lines.push(
+      '',
+      `${g.field} = ${g.value}: ${g.samples} samples, oracle ${percent(g.oracle.accuracy)} at ${num(g.oracle.meanTokens, 2)} tokens, more tokens hurt ${g.moreTokensHurt.samples}`,
+    );
     lines.push(summaryTable(g));
   }
   return lines.join('\n') + '\n';

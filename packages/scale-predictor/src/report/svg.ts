@@ -83,11 +83,15 @@ export function renderPlot(plot: PlotInput): string {
   out.push(`<g stroke="#999" fill="none"><path d="M${M.left},${M.top} V${H - M.bottom} H${W - M.right}"/></g>`);
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     const tx = f(x(2 ** e));
-    out.push(`<line x1="${tx}" y1="${H - M.bottom}" x2="${tx}" y2="${H - M.bottom + 5}" stroke="#999"/><text x="${tx}" y="${H - M.bottom + 18}" text-anchor="middle">${2 ** e}</text>`);
+    out.push(
+      `<line x1="${tx}" y1="${H - M.bottom}" x2="${tx}" y2="${H - M.bottom + 5}" stroke="#999"/><text x="${tx}" y="${H - M.bottom + 18}" text-anchor="middle">${2 ** e}</text>`,
+    );
   }
   for (let a = yLo; a <= yHi + 1e-9; a += 0.1) {
     const ty = f(y(a));
-    out.push(`<line x1="${M.left - 5}" y1="${ty}" x2="${W - M.right}" y2="${ty}" stroke="#eee"/><text x="${M.left - 8}" y="${ty}" text-anchor="end" dominant-baseline="middle">${Math.round(a * 100)}%</text>`);
+    out.push(
+      `<line x1="${M.left - 5}" y1="${ty}" x2="${W - M.right}" y2="${ty}" stroke="#eee"/><text x="${M.left - 8}" y="${ty}" text-anchor="end" dominant-baseline="middle">${Math.round(a * 100)}%</text>`,
+    );
   }
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">mean visual tokens per sample (log scale)</text>`);
   out.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
@@ -98,14 +102,18 @@ export function renderPlot(plot: PlotInput): string {
     const sorted = [...series.points].sort((a, b) => a.tokens - b.tokens);
     out.push(`<path d="${path(sorted)}" fill="none" stroke="${color}" stroke-width="1.5"${series.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
     for (const p of sorted) {
-      out.push(`<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="2.5" fill="${color}"><title>${esc(series.label)}: ${(100 * p.accuracy).toFixed(1)}% at ${p.tokens.toFixed(1)} tokens</title></circle>`);
+      out.push(
+        `<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="2.5" fill="${color}"><title>${esc(series.label)}: ${(100 * p.accuracy).toFixed(1)}% at ${p.tokens.toFixed(1)} tokens</title></circle>`,
+      );
     }
     legend.push([color, series.label]);
   });
   legend.unshift(['#1f77b4', input.fixedLabel ?? 'fixed scale']);
   out.push(`<path d="${path(input.fixed)}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);
   for (const p of input.fixed) {
-    out.push(`<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="4" fill="#1f77b4"><title>${p.scale} tokens: ${(100 * p.accuracy).toFixed(1)}%</title></circle>`);
+    out.push(
+      `<circle cx="${f(x(p.tokens))}" cy="${f(y(p.accuracy))}" r="4" fill="#1f77b4"><title>${p.scale} tokens: ${(100 * p.accuracy).toFixed(1)}%</title></circle>`,
+    );
     out.push(`<text x="${f(x(p.tokens))}" y="${f(y(p.accuracy) + 16)}" text-anchor="middle" fill="#1f77b4">${p.scale}</text>`);
   }
   if (input.curve && input.curve.length > 0) {
@@ -120,12 +128,16 @@ export function renderPlot(plot: PlotInput): string {
   if (input.oracle) {
     const ox = x(input.oracle.tokens);
     const oy = y(input.oracle.accuracy);
-    out.push(`<path d="M${f(ox)},${f(oy - 7)} L${f(ox + 6)},${f(oy + 5)} L${f(ox - 6)},${f(oy + 5)} Z" fill="#d62728"><title>oracle: ${(100 * input.oracle.accuracy).toFixed(1)}% at ${input.oracle.tokens.toFixed(1)} tokens</title></path>`);
+    out.push(
+      `<path d="M${f(ox)},${f(oy - 7)} L${f(ox + 6)},${f(oy + 5)} L${f(ox - 6)},${f(oy + 5)} Z" fill="#d62728"><title>oracle: ${(100 * input.oracle.accuracy).toFixed(1)}% at ${input.oracle.tokens.toFixed(1)} tokens</title></path>`,
+    );
     legend.push(['#d62728', 'oracle']);
   }
   legend.forEach(([color, label], i) => {
     const ly = M.top + 8 + i * 16;
-    out.push(`<rect x="${legendX}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${legendX + 15}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`);
+    out.push(
+      `<rect x="${legendX}" y="${ly - 5}" width="10" height="10" fill="${color}"/><text x="${legendX + 15}" y="${ly}" dominant-baseline="middle">${esc(label)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
@@ -143,27 +155,34 @@ function checkPlot(value: PlotInput): PlotInput {
     const p = optionsObject(v as PlotPoint, argument);
     const tokens = p.tokens;
     const accuracy = p.accuracy;
-    if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0) throw argumentError(ErrorCode.InvalidArgument, `${argument}.tokens`, `expected a finite token count ≥ 0, got ${describe(tokens)}`);
-    if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) throw argumentError(ErrorCode.InvalidArgument, `${argument}.accuracy`, `expected an accuracy in [0, 1], got ${describe(accuracy)}`);
+    if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0)
+      throw argumentError(ErrorCode.InvalidArgument, `${argument}.tokens`, `expected a finite token count ≥ 0, got ${describe(tokens)}`);
+    if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1))
+      throw argumentError(ErrorCode.InvalidArgument, `${argument}.accuracy`, `expected an accuracy in [0, 1], got ${describe(accuracy)}`);
     return { tokens, accuracy };
   };
   const points = (v: unknown, argument: string): PlotPoint[] => arrayOf(v, argument, 'an array of points').map((p, i) => point(p, `${argument}[${i}]`));
   const fixed = arrayOf(o.fixed, 'input.fixed', 'an array of fixed-scale points').map((p, i) => {
     const scale = optionsObject(p as { scale: number }, `input.fixed[${i}]`).scale;
-    if (typeof scale !== 'number' || !Number.isFinite(scale)) throw argumentError(ErrorCode.InvalidArgument, `input.fixed[${i}].scale`, `expected a scale, got ${describe(scale)}`);
+    if (typeof scale !== 'number' || !Number.isFinite(scale))
+      throw argumentError(ErrorCode.InvalidArgument, `input.fixed[${i}].scale`, `expected a scale, got ${describe(scale)}`);
     return { scale, ...point(p, `input.fixed[${i}]`) };
   });
   if (fixed.length === 0) throw argumentError(ErrorCode.InvalidArgument, 'input.fixed', 'expected at least one fixed-scale point');
-  const series = o.series === undefined ? undefined : arrayOf(o.series, 'input.series', 'an array of series').map((v, i) => {
-    const s = optionsObject(v as PlotSeries, `input.series[${i}]`);
-    if (s.dashed !== undefined && typeof s.dashed !== 'boolean') throw argumentError(ErrorCode.InvalidArgument, `input.series[${i}].dashed`, `expected true or false, got ${describe(s.dashed)}`);
-    return {
-      label: text(s.label, `input.series[${i}].label`),
-      points: points(s.points, `input.series[${i}].points`),
-      ...(s.color === undefined ? {} : { color: colour(s.color, `input.series[${i}].color`) }),
-      ...(s.dashed === undefined ? {} : { dashed: s.dashed }),
-    };
-  });
+  const series =
+    o.series === undefined
+      ? undefined
+      : arrayOf(o.series, 'input.series', 'an array of series').map((v, i) => {
+          const s = optionsObject(v as PlotSeries, `input.series[${i}]`);
+          if (s.dashed !== undefined && typeof s.dashed !== 'boolean')
+            throw argumentError(ErrorCode.InvalidArgument, `input.series[${i}].dashed`, `expected true or false, got ${describe(s.dashed)}`);
+          return {
+            label: text(s.label, `input.series[${i}].label`),
+            points: points(s.points, `input.series[${i}].points`),
+            ...(s.color === undefined ? {} : { color: colour(s.color, `input.series[${i}].color`) }),
+            ...(s.dashed === undefined ? {} : { dashed: s.dashed }),
+          };
+        });
   return {
     title: text(o.title, 'input.title'),
     fixedLabel: o.fixedLabel === undefined ? undefined : text(o.fixedLabel, 'input.fixedLabel'),

@@ -4,7 +4,8 @@ import { arrayOf, describe } from '@matryoshka/core/backend';
 /** Cells are strings or numbers (anything else has no text to pad). */
 function checkCells(cells: readonly unknown[], argument: string): void {
   cells.forEach((c, i) => {
-    if (typeof c !== 'string' && typeof c !== 'number') throw argumentError(ErrorCode.InvalidArgument, `${argument}[${i}]`, `expected a string or a number, got ${describe(c)}`);
+    if (typeof c !== 'string' && typeof c !== 'number')
+      throw argumentError(ErrorCode.InvalidArgument, `${argument}[${i}]`, `expected a string or a number, got ${describe(c)}`);
   });
 }
 

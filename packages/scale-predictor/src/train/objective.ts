@@ -23,9 +23,14 @@ export function matryoshkaLoss(
   weights?: readonly number[],
 ): tf.Scalar {
   const core = tfjs();
-  if (typeof lossFn !== 'function') throw argumentError(ErrorCode.InvalidArgument, 'lossFn', `expected a function (labels, predictions) => loss, got ${describe(lossFn)}`);
+  if (typeof lossFn !== 'function')
+    throw argumentError(ErrorCode.InvalidArgument, 'lossFn', `expected a function (labels, predictions) => loss, got ${describe(lossFn)}`);
   if (!Array.isArray(predictionsPerScale) || predictionsPerScale.length === 0 || !predictionsPerScale.every((p) => p instanceof core.Tensor)) {
-    throw argumentError(ErrorCode.InvalidArgument, 'predictionsPerScale', `expected a non-empty array of tensors (one per scale), got ${describe(predictionsPerScale)}`);
+    throw argumentError(
+      ErrorCode.InvalidArgument,
+      'predictionsPerScale',
+      `expected a non-empty array of tensors (one per scale), got ${describe(predictionsPerScale)}`,
+    );
   }
   const m = predictionsPerScale.length;
   const perScale = Array.isArray(labels);

@@ -76,6 +76,7 @@ export function resolveTrainOptions(options: TrainOptions | undefined): Resolved
 }
 
 function oneOfKind(value: unknown): FeatureKind {
-  if (!FEATURE_KINDS.includes(value as FeatureKind)) throw argumentError(ErrorCode.InvalidArgument, 'options.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(value)}`);
+  if (!FEATURE_KINDS.includes(value as FeatureKind))
+    throw argumentError(ErrorCode.InvalidArgument, 'options.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(value)}`);
   return value as FeatureKind;
 }

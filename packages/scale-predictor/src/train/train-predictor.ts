@@ -59,12 +59,15 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
   const y = Float32Array.from(table.correct);
   const { targets } = options ?? {};
   if (targets !== undefined) {
-    if (!Array.isArray(targets) || targets.length !== n) throw argumentError(ErrorCode.ShapeMismatch, 'options.targets', `expected ${n} rows (one per table row), got ${describe(targets)}`);
+    if (!Array.isArray(targets) || targets.length !== n)
+      throw argumentError(ErrorCode.ShapeMismatch, 'options.targets', `expected ${n} rows (one per table row), got ${describe(targets)}`);
     targets.forEach((row, i) => {
-      if (row?.length !== m) throw argumentError(ErrorCode.ShapeMismatch, `options.targets[${i}]`, `expected ${m} values (one per scale), got ${describe(row)}`);
+      if (row?.length !== m)
+        throw argumentError(ErrorCode.ShapeMismatch, `options.targets[${i}]`, `expected ${m} values (one per scale), got ${describe(row)}`);
       for (let j = 0; j < m; j++) {
         const v = row[j]!;
-        if (!(v >= 0 && v <= 1)) throw argumentError(ErrorCode.InvalidArgument, `options.targets[${i}][${j}]`, `expected a value in [0, 1], got ${describe(v)}`);
+        if (!(v >= 0 && v <= 1))
+          throw argumentError(ErrorCode.InvalidArgument, `options.targets[${i}][${j}]`, `expected a value in [0, 1], got ${describe(v)}`);
         y[i * m + j] = v;
       }
     });
@@ -121,7 +124,11 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
         idx.dispose();
         // A diverged run (a learning rate far too high) must not end in a "trained" predictor of NaNs.
         if (!Number.isFinite(value)) {
-          throw new MatryoshkaError(ErrorCode.NonFiniteValue, `training diverged: the loss became ${value} in epoch ${epoch + 1} (learning rate ${o.learningRate}); lower options.learningRate or raise options.l2`, { argument: 'options.learningRate' });
+          throw new MatryoshkaError(
+            ErrorCode.NonFiniteValue,
+            `training diverged: the loss became ${value} in epoch ${epoch + 1} (learning rate ${o.learningRate}); lower options.learningRate or raise options.l2`,
+            { argument: 'options.learningRate' },
+          );
         }
         total += value * Math.min(o.batchSize, n - start);
       }
@@ -142,7 +149,10 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
     });
     const { onEpoch: _onEpoch, ...reported } = o;
     const weightsFinite = layers.every((l) => l.weights.every(Number.isFinite) && l.bias.every(Number.isFinite));
-    if (!weightsFinite) throw new MatryoshkaError(ErrorCode.NonFiniteValue, `training diverged: the weights hold NaN or ±Infinity (learning rate ${o.learningRate})`, { argument: 'options.learningRate' });
+    if (!weightsFinite)
+      throw new MatryoshkaError(ErrorCode.NonFiniteValue, `training diverged: the weights hold NaN or ±Infinity (learning rate ${o.learningRate})`, {
+        argument: 'options.learningRate',
+      });
     const params = { scales: [...table.scales], tokens, featureMean: mean, featureStd: std, layers, ...(o.input === 'coarse' ? {} : { input: o.input }) };
     return { predictor: new ScalePredictor(params), losses, options: reported };
   } finally {

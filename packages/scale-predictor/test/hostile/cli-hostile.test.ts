@@ -82,7 +82,10 @@ describe('matryoshka-oracle under hostile input', () => {
     for (const field of ['__proto__', 'constructor', 'toString']) {
       const a = analyzeOracle(records, { groupBy: [field] });
       const values = a.groups.map((g) => g.value);
-      expect(values.every((v) => typeof v === 'string'), field).toBe(true);
+      expect(
+        values.every((v) => typeof v === 'string'),
+        field,
+      ).toBe(true);
       if (field !== 'toString') expect(values.sort()).toEqual(field === '__proto__' ? ['p1', 'p2'] : ['c1', 'c2']);
       else expect(values).toEqual(['null']);
     }
@@ -90,46 +93,85 @@ describe('matryoshka-oracle under hostile input', () => {
 
   it('refuses a plot colour that would inject attributes', async () => {
     for (const color of ['red" onload="alert(1)', '#fff"/><script>', 'url(javascript:x)', 5]) {
-      await attempt(tally, { label: `renderPlot colour ${show(color)}`, inputs: {}, run: () => renderPlot({ title: 't', fixed: [{ scale: 1, tokens: 1, accuracy: 0.5 }], series: [{ label: 's', points: [{ tokens: 2, accuracy: 0.4 }], color: color as string }] }), check: () => 'must refuse' });
+      await attempt(tally, {
+        label: `renderPlot colour ${show(color)}`,
+        inputs: {},
+        run: () =>
+          renderPlot({
+            title: 't',
+            fixed: [{ scale: 1, tokens: 1, accuracy: 0.5 }],
+            series: [{ label: 's', points: [{ tokens: 2, accuracy: 0.4 }], color: color as string }],
+          }),
+        check: () => 'must refuse',
+      });
     }
-    const svg = renderPlot({ title: 't', fixed: [{ scale: 1, tokens: 1, accuracy: 0.5 }], series: [{ label: 's', points: [{ tokens: 2, accuracy: 0.4 }], color: '#9467bd' }] });
+    const svg = renderPlot({
+      title: 't',
+      fixed: [{ scale: 1, tokens: 1, accuracy: 0.5 }],
+      series: [{ label: 's', points: [{ tokens: 2, accuracy: 0.4 }], color: '#9467bd' }],
+    });
     expect(svg).toContain('fill="#9467bd"');
   });
 
   it('mutated JSONL records and lmms-eval logs: a finite analysis or a coded error', async () => {
     const base = (await import('node:fs')).readFileSync(EXAMPLE, 'utf8');
-    const mutation = fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', '{', '}', '"', ',', 'null', '1e999', '-1', 'NaN', '"__proto__":', '"scale":0,', 'true')), { minLength: 1, maxLength: 2 });
+    const mutation = fc.array(
+      fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', '{', '}', '"', ',', 'null', '1e999', '-1', 'NaN', '"__proto__":', '"scale":0,', 'true')),
+      { minLength: 1, maxLength: 2 },
+    );
     await fc.assert(
-      fc.asyncProperty(mutation, fc.oneof(fc.constant(undefined), junkValue(), fc.record({ groupBy: fc.constant(['type']), threshold: junkValue(), unanswered: junkValue(), missing: junkValue() }, { requiredKeys: [] })), async (edits, options) => {
-        let text = base;
-        for (const [at, insert] of edits) {
-          const i = at % text.length;
-          text = text.slice(0, i) + insert + text.slice(i + 1);
-        }
-        await attempt(tally, {
-          label: `analyzeOracle(mutated, ${show(options)})`,
-          inputs: {},
-          run: () => analyzeOracle(parseJsonl(text, 'records'), options as never),
-          check: (a) => {
-            const r = a as { scales: { accuracy: number }[] };
-            return finiteArrays(r.scales.map((s) => s.accuracy));
-          },
-        });
-        await attempt(tally, { label: 'importLmmsEval(mutated)', inputs: {}, run: () => importLmmsEval([{ scale: 1, text }], { metric: 'correct', id: 'id' }), check: () => true });
-      }),
+      fc.asyncProperty(
+        mutation,
+        fc.oneof(
+          fc.constant(undefined),
+          junkValue(),
+          fc.record({ groupBy: fc.constant(['type']), threshold: junkValue(), unanswered: junkValue(), missing: junkValue() }, { requiredKeys: [] }),
+        ),
+        async (edits, options) => {
+          let text = base;
+          for (const [at, insert] of edits) {
+            const i = at % text.length;
+            text = text.slice(0, i) + insert + text.slice(i + 1);
+          }
+          await attempt(tally, {
+            label: `analyzeOracle(mutated, ${show(options)})`,
+            inputs: {},
+            run: () => analyzeOracle(parseJsonl(text, 'records'), options as never),
+            check: (a) => {
+              const r = a as { scales: { accuracy: number }[] };
+              return finiteArrays(r.scales.map((s) => s.accuracy));
+            },
+          });
+          await attempt(tally, {
+            label: 'importLmmsEval(mutated)',
+            inputs: {},
+            run: () => importLmmsEval([{ scale: 1, text }], { metric: 'correct', id: 'id' }),
+            check: () => true,
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('a reader that goes away (| head) ends the CLI quietly with its exit code', () => {
     // Megabytes of JSON (one group per sample), far more than a pipe holds after `head` exits.
-    const big = Array.from({ length: 3000 }, (_, id) => [1, 9].map((scale) => JSON.stringify({ id, scale, correct: (id + scale) % 3 === 0, type: `t${id}` }))).flat();
+    const big = Array.from({ length: 3000 }, (_, id) =>
+      [1, 9].map((scale) => JSON.stringify({ id, scale, correct: (id + scale) % 3 === 0, type: `t${id}` })),
+    ).flat();
     writeFileSync(join(dir, 'big.jsonl'), `${big.join('\n')}\n`);
-    const r = spawnSync('bash', ['-c', `node --import tsx ${JSON.stringify(cli)} analyze ${JSON.stringify(join(dir, 'big.jsonl'))} --group-by type --json | head -c 1 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node --import tsx ${JSON.stringify(cli)} analyze ${JSON.stringify(join(dir, 'big.jsonl'))} --group-by type --json | head -c 1 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      },
+    );
     tally.tried += 1;
     const status = /status (\d+)/.exec(r.stderr)?.[1];
     const clean = !/Error|EPIPE|at /.test(r.stderr.replace(/status \d+/, ''));
@@ -144,18 +186,53 @@ describe('matryoshka-oracle under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(j, j, j, async (a, b, c) => {
         const inputs = { a, b, c };
-        await attempt(tally, { label: `parseJsonl(${show(a)})`, inputs, run: () => parseJsonl(a as string, 'text'), check: (r) => (Array.isArray(r) ? true : 'not an array') });
-        await attempt(tally, { label: `toJsonl(${show(a)})`, inputs, run: () => toJsonl(a as unknown[]), check: (r) => (typeof r === 'string' ? true : 'not text') });
+        await attempt(tally, {
+          label: `parseJsonl(${show(a)})`,
+          inputs,
+          run: () => parseJsonl(a as string, 'text'),
+          check: (r) => (Array.isArray(r) ? true : 'not an array'),
+        });
+        await attempt(tally, {
+          label: `toJsonl(${show(a)})`,
+          inputs,
+          run: () => toJsonl(a as unknown[]),
+          check: (r) => (typeof r === 'string' ? true : 'not text'),
+        });
         await attempt(tally, { label: `checkRecord(${show(a)})`, inputs, run: () => checkRecord(a, 'records[0]', 0.5), check: () => true });
-        await attempt(tally, { label: `chooseScale(${show(a)}, ${show(b)}, ${show(c)})`, inputs, run: () => chooseScale(a as number[], b as number, c as never), check: (r) => (Number.isSafeInteger(r) ? true : `index ${String(r)}`) });
-        await attempt(tally, { label: `importLmmsEval(${show(a)}, ${show(b)})`, inputs, run: () => importLmmsEval(a as never, b as never), check: (r) => (Array.isArray(r) ? true : 'not an array') });
-        await attempt(tally, { label: `renderPlot(${show(a)})`, inputs, run: () => renderPlot(a as never), check: (r) => (typeof r === 'string' && !/NaN|Infinity/.test(r) ? true : 'NaN in the SVG') });
-        await attempt(tally, { label: `formatTable(${show(a)}, ${show(b)})`, inputs, run: () => formatTable(a as never, b as never), check: (r) => (typeof r === 'string' ? true : 'not text') });
+        await attempt(tally, {
+          label: `chooseScale(${show(a)}, ${show(b)}, ${show(c)})`,
+          inputs,
+          run: () => chooseScale(a as number[], b as number, c as never),
+          check: (r) => (Number.isSafeInteger(r) ? true : `index ${String(r)}`),
+        });
+        await attempt(tally, {
+          label: `importLmmsEval(${show(a)}, ${show(b)})`,
+          inputs,
+          run: () => importLmmsEval(a as never, b as never),
+          check: (r) => (Array.isArray(r) ? true : 'not an array'),
+        });
+        await attempt(tally, {
+          label: `renderPlot(${show(a)})`,
+          inputs,
+          run: () => renderPlot(a as never),
+          check: (r) => (typeof r === 'string' && !/NaN|Infinity/.test(r) ? true : 'NaN in the SVG'),
+        });
+        await attempt(tally, {
+          label: `formatTable(${show(a)}, ${show(b)})`,
+          inputs,
+          run: () => formatTable(a as never, b as never),
+          check: (r) => (typeof r === 'string' ? true : 'not text'),
+        });
       }),
       { numRuns: 150 },
     );
     for (const probabilities of [null, undefined, 5, 'abc', {}]) {
-      await attempt(tally, { label: `chooseScale(${show(probabilities)})`, inputs: {}, run: () => chooseScale(probabilities as never, 0.5), check: () => 'must refuse' });
+      await attempt(tally, {
+        label: `chooseScale(${show(probabilities)})`,
+        inputs: {},
+        run: () => chooseScale(probabilities as never, 0.5),
+        check: () => 'must refuse',
+      });
     }
   });
 

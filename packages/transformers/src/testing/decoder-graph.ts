@@ -86,7 +86,10 @@ export function buildDecoderGraph(spec: ResolvedVlmSpec): GraphBuilder {
     const scores = b.op('Where', [allowed, b.op('Mul', [b.op('MatMul', [grouped, keysT]), scale]), masked]);
     const probs = b.op('Softmax', [scores], { axis: -1 });
     const ctx = b.op('MatMul', [probs, b.op('Unsqueeze', [value, b.ints([2])])]);
-    const merged = b.op('Reshape', [b.op('Transpose', [b.op('Reshape', [ctx, b.ints([0, t.heads, -1, headDim])])], { perm: [0, 2, 1, 3] }), b.ints([0, 0, t.heads * headDim])]);
+    const merged = b.op('Reshape', [
+      b.op('Transpose', [b.op('Reshape', [ctx, b.ints([0, t.heads, -1, headDim])])], { perm: [0, 2, 1, 3] }),
+      b.ints([0, 0, t.heads * headDim]),
+    ]);
     x = b.op('Add', [x, linear(b, merged, `${p}.self_attn.o_proj`, t.heads * headDim, t.hidden, false)]);
     const m = rmsNorm(b, x, `${p}.post_attention_layernorm`, t.hidden, t.rmsNormEps);
     const gate = silu(b, linear(b, m, `${p}.mlp.gate_proj`, t.hidden, t.intermediate, false));

@@ -73,7 +73,11 @@ export class GraphBuilder {
 
   /** An int64 constant; identical constants share one initializer. */
   ints(values: readonly number[], dims: readonly number[] = [values.length]): string {
-    return this.constant(BigInt64Array.from(values, (v) => BigInt(v)), dims, 'i');
+    return this.constant(
+      BigInt64Array.from(values, (v) => BigInt(v)),
+      dims,
+      'i',
+    );
   }
 
   /** Adds a node and returns its single output. */

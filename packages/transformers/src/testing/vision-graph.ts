@@ -22,10 +22,18 @@ export function buildVisionGraph(spec: ResolvedVlmSpec): GraphBuilder {
   const b = new GraphBuilder('vision_encoder');
   const pixels = b.input('pixel_values', ['batch_size', 3, v.imageSize, v.imageSize]);
 
-  const conv = b.op('Conv', [pixels, b.weight('patch_embed.weight', [v.hidden, 3, v.patchSize, v.patchSize], 1 / Math.sqrt(3 * v.patchSize ** 2)), b.weight('patch_embed.bias', [v.hidden], 0.02)], {
-    kernel_shape: [v.patchSize, v.patchSize],
-    strides: [v.patchSize, v.patchSize],
-  });
+  const conv = b.op(
+    'Conv',
+    [
+      pixels,
+      b.weight('patch_embed.weight', [v.hidden, 3, v.patchSize, v.patchSize], 1 / Math.sqrt(3 * v.patchSize ** 2)),
+      b.weight('patch_embed.bias', [v.hidden], 0.02),
+    ],
+    {
+      kernel_shape: [v.patchSize, v.patchSize],
+      strides: [v.patchSize, v.patchSize],
+    },
+  );
   let x = b.op('Transpose', [b.op('Reshape', [conv, b.ints([0, v.hidden, patches * patches])])], { perm: [0, 2, 1] });
   if (v.cls) {
     const batch = b.op('Slice', [b.op('Shape', [pixels]), b.ints([0]), b.ints([1])]);

@@ -71,7 +71,12 @@ function argmax(data: Float32Array, offset: number, length: number): number {
   return best;
 }
 
-const int64 = (values: readonly number[], dims: readonly number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+const int64 = (values: readonly number[], dims: readonly number[]): ort.Tensor =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    dims,
+  );
 
 export class ReferenceModel {
   private constructor(
@@ -170,7 +175,10 @@ export class ReferenceModel {
     const feeds: Record<string, ort.Tensor> = {
       inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, hidden]),
       attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
-      position_ids: int64(Array.from({ length: seq }, (_, i) => this.meta.positionStart + pastLength + i), [1, seq]),
+      position_ids: int64(
+        Array.from({ length: seq }, (_, i) => this.meta.positionStart + pastLength + i),
+        [1, seq],
+      ),
       num_logits_to_keep: int64([keep], []),
     };
     for (let i = 0; i < layers; i++) {

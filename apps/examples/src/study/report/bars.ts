@@ -29,8 +29,13 @@ export function renderStackedBars(title: string, segments: readonly string[], ba
     b.shares.forEach((share, k) => {
       const w = share * width;
       if (w <= 0) return;
-      out.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLOURS[k % COLOURS.length]}"><title>${esc(`${b.label}: ${segments[k]} ${(100 * share).toFixed(1)}%`)}</title></rect>`);
-      if (w > 28) out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${y + bar / 2}" text-anchor="middle" dominant-baseline="middle" fill="${k < 2 ? 'white' : 'black'}">${Math.round(100 * share)}%</text>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLOURS[k % COLOURS.length]}"><title>${esc(`${b.label}: ${segments[k]} ${(100 * share).toFixed(1)}%`)}</title></rect>`,
+      );
+      if (w > 28)
+        out.push(
+          `<text x="${(x + w / 2).toFixed(1)}" y="${y + bar / 2}" text-anchor="middle" dominant-baseline="middle" fill="${k < 2 ? 'white' : 'black'}">${Math.round(100 * share)}%</text>`,
+        );
       x += w;
     });
     if (b.note) out.push(`<text x="${left + width + 8}" y="${y + bar / 2}" dominant-baseline="middle">${esc(b.note)}</text>`);
@@ -38,7 +43,9 @@ export function renderStackedBars(title: string, segments: readonly string[], ba
   const ly = top + bars.length * (bar + gap) + 16;
   segments.forEach((s, k) => {
     const lx = left + k * 80;
-    out.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${COLOURS[k % COLOURS.length]}"/><text x="${lx + 14}" y="${ly + 5}" dominant-baseline="middle">${esc(s)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="${ly}" width="10" height="10" fill="${COLOURS[k % COLOURS.length]}"/><text x="${lx + 14}" y="${ly + 5}" dominant-baseline="middle">${esc(s)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

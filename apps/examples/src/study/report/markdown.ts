@@ -15,7 +15,14 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-const SUBSET_NAMES: Record<string, string> = { grid1: '1×1', grid2: '2×2 (the original task)', grid3: '3×3', grid4: '4×4', grid6: '6×6', single: 'single item' };
+const SUBSET_NAMES: Record<string, string> = {
+  grid1: '1×1',
+  grid2: '2×2 (the original task)',
+  grid3: '3×3',
+  grid4: '4×4',
+  grid6: '6×6',
+  single: 'single item',
+};
 const ORDER: readonly PolicyName[] = ['fixed', 'type-table', 'coverage', 'question-only', 'cascade', 'predictor-threshold', 'predictor-budget'];
 
 function policyTable(e: PolicyEvaluation): string {
@@ -30,14 +37,24 @@ function policyTable(e: PolicyEvaluation): string {
         }),
         ...TARGETS.map((t) => share(pointOf(e, p, t).gapClosed)),
       ]),
-      ['**soft oracle**', ...TARGETS.map((t) => {
-        const s = e.softOracle.find((x) => x.target === t)!;
-        return `**${pct(s.accuracy)}** (${s.meanTokens.toFixed(1)})`;
-      }), '100%', '100%', '100%'],
-      ['soft oracle, cross-fitted (no luck)', ...TARGETS.map((t) => {
-        const s = e.crossFitted.find((x) => x.target === t)!;
-        return `${pct(s.accuracy)} (${s.meanTokens.toFixed(1)})`;
-      }), ...TARGETS.map((t) => share(gapOf(e, t)))],
+      [
+        '**soft oracle**',
+        ...TARGETS.map((t) => {
+          const s = e.softOracle.find((x) => x.target === t)!;
+          return `**${pct(s.accuracy)}** (${s.meanTokens.toFixed(1)})`;
+        }),
+        '100%',
+        '100%',
+        '100%',
+      ],
+      [
+        'soft oracle, cross-fitted (no luck)',
+        ...TARGETS.map((t) => {
+          const s = e.crossFitted.find((x) => x.target === t)!;
+          return `${pct(s.accuracy)} (${s.meanTokens.toFixed(1)})`;
+        }),
+        ...TARGETS.map((t) => share(gapOf(e, t))),
+      ],
     ],
   );
 }
@@ -86,9 +103,15 @@ export function renderSummary(r: StudyResult): string {
       'Four questions per image: exist “Is there a bag?”, count “How many sandal items are there?” (0–4), where “What is at row 2, column 3 of the 4×4 grid?” (“What is the item?” with one item), same “Are the items at row 1, column 1 and row 1, column 2 of the 2×2 grid the same kind?” (adjacent cells; images with one item ask a second exist question). ' +
       'Answers are balanced by construction (yes/no half each, counts uniform).',
   );
-  out.push(`  Splits (seeded, items never shared): train ${r.samples.train / 4} images (${r.samples.train} questions), validation ${r.samples.validation / 4} (${r.samples.validation}), test ${r.samples.test / 4} (${r.samples.test}). Majority answer per type on test: ${QUESTION_TYPES.map((t) => `${t} “${r.answerBalance[t]}”`).join(', ')}.`);
-  out.push(`- **Encoder:** the ${r.encoder}. The 576 channels are reduced to ${c.components} principal components fitted on the training split (${pct(r.features.explained)} of the variance) — a fixed projector. Features cache: ${r.features.cache}.`);
-  out.push('- **Tokens:** M3\'s nested average pooling (`@matryoshka/pooling`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y, a soft quadrant sign, x² + y²), pooled with it.');
+  out.push(
+    `  Splits (seeded, items never shared): train ${r.samples.train / 4} images (${r.samples.train} questions), validation ${r.samples.validation / 4} (${r.samples.validation}), test ${r.samples.test / 4} (${r.samples.test}). Majority answer per type on test: ${QUESTION_TYPES.map((t) => `${t} “${r.answerBalance[t]}”`).join(', ')}.`,
+  );
+  out.push(
+    `- **Encoder:** the ${r.encoder}. The 576 channels are reduced to ${c.components} principal components fitted on the training split (${pct(r.features.explained)} of the variance) — a fixed projector. Features cache: ${r.features.cache}.`,
+  );
+  out.push(
+    "- **Tokens:** M3's nested average pooling (`@matryoshka/pooling`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y, a soft quadrant sign, x² + y²), pooled with it.",
+  );
   out.push(
     `- **Answer model:** ${c.heads} attention heads whose queries come from the question's numbers (type, class, the asked cells' centres and the grid size), an MLP (${c.hidden} hidden), one softmax over all 17 answers; Adam (lr ${c.learningRate}), ${c.epochs} epochs, batches of ${c.batchSize} images, tfjs backend \`${r.backend}\`. ` +
       `**M3**: ${K} models with seeds ${c.seed}…${c.seed + K - 1} (same data), each trained with the loss averaged over all five scales at every step (\`matryoshkaLoss\`${c.m3ScaleWeights ? `, weights ${c.m3ScaleWeights.join('/')}` : ''}); **SS**: one model per scale (seed ${c.seed}); **training-free**: the SS model trained at 576 tokens given fewer tokens by average pooling, spatial sampling or sequential sampling.`,
@@ -96,7 +119,9 @@ export function renderSummary(r: StudyResult): string {
   out.push(
     `- **Predictor:** \`@matryoshka/scale-predictor\` on \`pyramidFeatures\` (per image: what the 1/9/36/144-token levels keep of the grid, the spread of the 9/36/144/576-token levels, the mean feature's norm) + the question's ${r.predictor.featureSize - 9} numbers = ${r.predictor.featureSize} inputs; MLP ${c.predictorHidden.join('×')}, L2 ${c.predictorL2}, ${c.predictorEpochs} epochs, trained on the validation split with **soft targets**: each sample's correctness at each scale averaged over the ${K} M3 models. Evaluated on test.`,
   );
-  out.push(`- **Budgets:** every budgeted policy and the soft oracle allocate exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests. Accuracy of every policy is the **expected accuracy** — the ${K} M3 models' mean correctness at the chosen scale (the cascade runs each model on its own confidences) — so the soft oracle is a true ceiling for all of them.`);
+  out.push(
+    `- **Budgets:** every budgeted policy and the soft oracle allocate exactly (\`allocateBudget\`) within batches of ${c.budgetBatch} requests. Accuracy of every policy is the **expected accuracy** — the ${K} M3 models' mean correctness at the chosen scale (the cascade runs each model on its own confidences) — so the soft oracle is a true ceiling for all of them.`,
+  );
   out.push('');
 
   out.push('## Accuracy against tokens (test)');
@@ -110,18 +135,46 @@ export function renderSummary(r: StudyResult): string {
   const first = r.m3Models[0]!;
   out.push(
     table(
-      ['tokens', `M3, mean of ${K}`, `M3 range over seeds`, 'M3 model 1', 'SS (a model per scale)', 'M3 model 1 − SS', 'training-free: avg pooling', 'spatial sampling', 'sequential sampling'],
-      r.scales.map((s, j) => [String(s), pct(r.m3.all[j]!), spread(j), pct(first.all[j]!), pct(r.singleScale.all[j]!), pts(first.all[j]! - r.singleScale.all[j]!), ...SELECTIONS.map((sel) => pct(r.trainingFree[sel].all[j]!))]),
+      [
+        'tokens',
+        `M3, mean of ${K}`,
+        `M3 range over seeds`,
+        'M3 model 1',
+        'SS (a model per scale)',
+        'M3 model 1 − SS',
+        'training-free: avg pooling',
+        'spatial sampling',
+        'sequential sampling',
+      ],
+      r.scales.map((s, j) => [
+        String(s),
+        pct(r.m3.all[j]!),
+        spread(j),
+        pct(first.all[j]!),
+        pct(r.singleScale.all[j]!),
+        pts(first.all[j]! - r.singleScale.all[j]!),
+        ...SELECTIONS.map((sel) => pct(r.trainingFree[sel].all[j]!)),
+      ]),
     ),
   );
   out.push('');
   out.push(`### Per subset (M3, mean of ${K}; SS at each scale in brackets)`);
   out.push('');
-  out.push(table(['subset', ...r.scales.map(String)], SUBSETS.map((s) => [SUBSET_NAMES[s]!, ...r.scales.map((_, j) => `${pct(r.m3.bySubset[s][j]!)} (${pct(r.singleScale.bySubset[s][j]!)})`)])));
+  out.push(
+    table(
+      ['subset', ...r.scales.map(String)],
+      SUBSETS.map((s) => [SUBSET_NAMES[s]!, ...r.scales.map((_, j) => `${pct(r.m3.bySubset[s][j]!)} (${pct(r.singleScale.bySubset[s][j]!)})`)]),
+    ),
+  );
   out.push('');
   out.push(`### Per question type (M3, mean of ${K})`);
   out.push('');
-  out.push(table(['type', ...r.scales.map(String)], QUESTION_TYPES.map((t) => [t, ...r.scales.map((_, j) => pct(r.m3.byType[t][j]!))])));
+  out.push(
+    table(
+      ['type', ...r.scales.map(String)],
+      QUESTION_TYPES.map((t) => [t, ...r.scales.map((_, j) => pct(r.m3.byType[t][j]!))]),
+    ),
+  );
   out.push('');
 
   out.push('## Oracles: structure and chance (test)');
@@ -156,7 +209,9 @@ export function renderSummary(r: StudyResult): string {
   out.push('');
   out.push('![policies](policies.svg)');
   out.push('');
-  out.push(`All ${all.rows} test questions. Gap closed = (policy − best fixed) / (soft oracle − best fixed) at the same budget; curve policies (threshold, cascade) take their best point within the budget.`);
+  out.push(
+    `All ${all.rows} test questions. Gap closed = (policy − best fixed) / (soft oracle − best fixed) at the same budget; curve policies (threshold, cascade) take their best point within the budget.`,
+  );
   out.push('');
   out.push(policyTable(all));
   out.push('');
@@ -178,7 +233,7 @@ export function renderSummary(r: StudyResult): string {
   );
   out.push('');
 
-  out.push('## Calibration (test, against the K models\' outcomes)');
+  out.push("## Calibration (test, against the K models' outcomes)");
   out.push('');
   const cal = r.predictor.calibration;
   out.push(
@@ -192,22 +247,36 @@ export function renderSummary(r: StudyResult): string {
     ),
   );
   out.push('');
-  out.push('A constant base-rate predictor can have a small ECE; the Brier score and the policies above show whether the probabilities also separate samples. Reliability of the learned predictor (predicted → observed): ' + cal.predictor.bins.filter((b) => b.count >= 20).map((b) => `${b.meanPredicted.toFixed(2)}→${b.meanObserved.toFixed(2)} (${b.count})`).join(', ') + '.');
+  out.push(
+    'A constant base-rate predictor can have a small ECE; the Brier score and the policies above show whether the probabilities also separate samples. Reliability of the learned predictor (predicted → observed): ' +
+      cal.predictor.bins
+        .filter((b) => b.count >= 20)
+        .map((b) => `${b.meanPredicted.toFixed(2)}→${b.meanObserved.toFixed(2)} (${b.count})`)
+        .join(', ') +
+      '.',
+  );
   out.push('');
 
   out.push('## Goals, checked');
   out.push('');
-  out.push(table(['goal', 'met', 'measured'], checkGoals(r).map((g) => [g.claim, g.met ? 'yes' : '**no**', g.measured])));
+  out.push(
+    table(
+      ['goal', 'met', 'measured'],
+      checkGoals(r).map((g) => [g.claim, g.met ? 'yes' : '**no**', g.measured]),
+    ),
+  );
   out.push('');
   out.push(`Baselines for "beats every baseline": ${BASELINES.map((b) => POLICY_LABELS[b]).join(', ')}.`);
   out.push('');
   out.push('## Reproducing');
   out.push('');
   out.push(
-    `\`npm run study${c.size === 'quick' ? ' -- --quick' : ''}\` (seed ${c.seed}); two runs give the same numbers. Stage times (s): ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v}`).join(', ')} — ${(totalSeconds(r) / 60).toFixed(1)} min in all, on 2 cores shared with other jobs.`,
+    `\`npm run study${c.size === 'quick' ? ' -- --quick' : ''}\` (seed ${c.seed}); two runs give the same numbers. Stage times (s): ${Object.entries(r.seconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} — ${(totalSeconds(r) / 60).toFixed(1)} min in all, on 2 cores shared with other jobs.`,
   );
   out.push(
-    'Files: `results.json` (every number above; `policies` holds `{ policy, meanTokens, accuracy, gapClosed }` per policy at 9/36/144 mean tokens, with `softOracle`, `paperOracle`, `fixed` and `calibration`), `records-test.jsonl` (model 1\'s per-sample results, for `matryoshka-oracle analyze --group-by subset`), `predictor.json` (for `loadPredictor`).',
+    "Files: `results.json` (every number above; `policies` holds `{ policy, meanTokens, accuracy, gapClosed }` per policy at 9/36/144 mean tokens, with `softOracle`, `paperOracle`, `fixed` and `calibration`), `records-test.jsonl` (model 1's per-sample results, for `matryoshka-oracle analyze --group-by subset`), `predictor.json` (for `loadPredictor`).",
   );
   out.push('');
   return out.join('\n');
