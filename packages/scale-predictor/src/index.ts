@@ -27,7 +27,7 @@ export { analyzeOracle, type GroupSummary, type OracleAnalysis } from './oracle/
 export { meanCorrectness, softOracle, type SoftOraclePoint } from './oracle/soft-oracle.js';
 export { ScalePredictor, type Activation, type DenseLayer, type PredictorParams } from './predictor/model.js';
 export { PREDICTOR_FORMAT, PREDICTOR_VERSION, loadPredictor, savePredictor, type PredictorFile } from './predictor/file.js';
-export { FEATURE_KINDS, coarseFeatures, predictorInput, pyramidFeatures, type FeatureKind, type LevelSource } from './predictor/features.js';
+export { FEATURE_KINDS, coarseFeatures, levelCoverage, predictorInput, pyramidFeatures, type FeatureKind, type LevelSource } from './predictor/features.js';
 export { joinFeatures, type FeatureRecord } from './predictor/join.js';
 export { seededRandom } from './predictor/random.js';
 export { THRESHOLD_FALLBACKS, chooseScale, type ThresholdFallback } from './policy/threshold.js';

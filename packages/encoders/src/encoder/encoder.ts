@@ -118,7 +118,9 @@ export class Encoder implements EncoderInfo {
     try {
       result = await session.run({ [this.input.name]: new this.ort.Tensor('float32', input, dims) }, [this.output.name]);
     } catch (cause) {
-      throw new MatryoshkaError(ErrorCode.DeviceError, `the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, {
+      // A graph that loads but cannot run (inconsistent shapes, a corrupt file) is the model's fault.
+      throw new MatryoshkaError(ErrorCode.DeviceError, `model: the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, {
+        argument: 'model',
         cause,
       });
     }

@@ -67,7 +67,21 @@ export function coarseFeatures(one: TokenGrid, nine: TokenGrid, question?: Array
 export type FeatureKind = 'coarse' | 'pyramid';
 export const FEATURE_KINDS: readonly FeatureKind[] = ['coarse', 'pyramid'];
 
-/** Mean cosine similarity of each `full` token with the `level` token whose window covers it, clamped to [0, 1]. */
+/**
+ * How much of the full grid a coarser level keeps: the mean cosine similarity of each `full`
+ * token with the `level` token whose window covers it (1 for the full level itself), clamped to
+ * [0, 1]. Training-free and content-aware — a busy image loses more when pooled than a flat one —
+ * so it can stand in for answer accuracy where no task-specific predictor exists.
+ */
+export function levelCoverage(full: TokenGrid, level: TokenGrid): number {
+  assertTokenGrid(full, 'full');
+  assertTokenGrid(level, 'level');
+  if (level.channels !== full.channels) {
+    throw argumentError(ErrorCode.ShapeMismatch, 'level', `${level.channels} channels against the full grid's ${full.channels}`);
+  }
+  return coverage(full, level);
+}
+
 function coverage(full: TokenGrid, level: TokenGrid): number {
   const C = full.channels;
   let total = 0;
