@@ -119,10 +119,14 @@ export class Encoder implements EncoderInfo {
       result = await session.run({ [this.input.name]: new this.ort.Tensor('float32', input, dims) }, [this.output.name]);
     } catch (cause) {
       // A graph that loads but cannot run (inconsistent shapes, a corrupt file) is the model's fault.
-      throw new MatryoshkaError(ErrorCode.DeviceError, `model: the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`, {
-        argument: 'model',
-        cause,
-      });
+      throw new MatryoshkaError(
+        ErrorCode.DeviceError,
+        `model: the encoder failed on ${this.executionProvider}: ${(cause as Error)?.message ?? String(cause)}`,
+        {
+          argument: 'model',
+          cause,
+        },
+      );
     }
     const tensor = result[this.output.name]!;
     if (!(tensor.data instanceof Float32Array)) {
