@@ -25,10 +25,9 @@ const values = grids.map((grid) => {
 const fixedIndex = scales.indexOf(36);
 const allocation = allocateBudget(values, scales, budget);
 console.log(`fixed 36 tokens each: ${36 * names.length} tokens, kept ${values.reduce((s, v) => s + v[fixedIndex]!, 0).toFixed(3)}`);
-console.log(`budget ${budget}: ${allocation.tokens} tokens, kept ${allocation.expectedCorrect.toFixed(3)}`);
+console.log(`budget ${budget}: ${allocation.totalTokens} tokens, kept ${allocation.value.toFixed(3)}`);
 names.forEach((name, i) => {
-  const j = allocation.choices[i]!;
-  console.log(
-    `  ${name.padEnd(12)} fixed 36 (kept ${values[i]![fixedIndex]!.toFixed(3)})   budget ${String(scales[j]).padStart(3)} (kept ${values[i]![j]!.toFixed(3)})`,
-  );
+  const tokens = allocation.tokens[i]!;
+  const kept = values[i]![scales.indexOf(tokens)]!;
+  console.log(`  ${name.padEnd(12)} fixed 36 (kept ${values[i]![fixedIndex]!.toFixed(3)})   budget ${String(tokens).padStart(3)} (kept ${kept.toFixed(3)})`);
 });

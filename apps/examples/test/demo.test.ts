@@ -69,11 +69,11 @@ describe('the demo (npm run demo)', () => {
   it('runs the mosaic-QA samples through the predictor: τ choice, budget, and what the answer model really did', () => {
     const m = result.mosaic;
     if (m.kind !== 'ran') throw new Error(`mosaic section skipped: ${m.reason}`);
-    expect(m.scales).toEqual([1, 9, 36, 144, 576]);
+    expect(m.scales).toEqual([576, 144, 36, 9, 1]);
     expect(m.samples).toHaveLength(3);
     for (const s of m.samples) {
       expect(s.probabilities).toHaveLength(5);
-      expect(s.chosen).toBe(m.scales[chooseScale(s.probabilities, 0.8)]);
+      expect(s.chosen).toBe(chooseScale(s.probabilities, 0.8, m.scales));
       expect(s.rightAtChosen).toBe(s.sample.correctAt[String(s.chosen)]);
       expect(s.rightAtBudget).toBe(s.sample.correctAt[String(s.budgetScale)]);
     }

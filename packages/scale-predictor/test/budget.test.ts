@@ -23,11 +23,12 @@ function bruteForce(p: number[][], cost: (i: number, j: number) => number, budge
 const problem = fc
   .record({ n: fc.integer({ min: 1, max: 7 }), costs: fc.uniqueArray(fc.constantFrom(1, 4, 9, 16, 36, 64, 144), { minLength: 1, maxLength: 4 }) })
   .chain(({ n, costs }) => {
-    const sorted = [...costs].sort((a, b) => a - b);
+    // Descending, the pyramid's order (576 → 1), as a predictor lists its scales.
+    const sorted: number[] = [...costs].sort((a, b) => b - a);
     return fc.record({
       costs: fc.constant(sorted),
       p: fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: sorted.length, maxLength: sorted.length }), { minLength: n, maxLength: n }),
-      budget: fc.integer({ min: n * sorted[0]!, max: n * sorted.at(-1)! + 10 }),
+      budget: fc.integer({ min: n * sorted.at(-1)!, max: n * sorted[0]! + 10 }),
     });
   });
 
@@ -36,12 +37,19 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
     fc.assert(
       fc.property(problem, ({ p, costs, budget }) => {
         const a = allocateBudget(p, costs, budget);
-        expect(a.tokens).toBeLessThanOrEqual(budget);
-        expect(a.tokens).toBe(Array.from(a.choices).reduce((s, j) => s + costs[j]!, 0));
+        expect(a.totalTokens).toBeLessThanOrEqual(budget);
+        expect(a.tokens).toHaveLength(p.length);
+        expect(a.tokens.every((t) => costs.includes(t))).toBe(true);
+        expect(a.totalTokens).toBe(a.tokens.reduce((s, t) => s + t, 0));
+        // The value is the sum of the chosen scales' values.
+        expect(a.value).toBeCloseTo(
+          a.tokens.reduce((s, t, i) => s + p[i]![costs.indexOf(t)]!, 0),
+          12,
+        );
         costs.forEach((c, j) => {
           if (c * p.length > budget) return;
           const uniform = p.reduce((s, row) => s + row[j]!, 0);
-          expect(a.expectedCorrect).toBeGreaterThanOrEqual(uniform - 1e-12);
+          expect(a.value).toBeGreaterThanOrEqual(uniform - 1e-12);
         });
       }),
       { numRuns: 300 },
@@ -55,8 +63,9 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
         const minimum = perSample.reduce((s, row) => s + Math.min(...row), 0);
         const b = Math.max(budget, minimum);
         const a = allocateBudget(p, perSample, b);
-        expect(a.tokens).toBeLessThanOrEqual(b);
-        expect(a.expectedCorrect).toBeCloseTo(
+        expect(a.totalTokens).toBeLessThanOrEqual(b);
+        expect(a.tokens.every((t, i) => perSample[i]!.includes(t))).toBe(true);
+        expect(a.value).toBeCloseTo(
           bruteForce(p, (i, j) => perSample[i]![j]!, b),
           9,
         );
@@ -69,17 +78,18 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
     // Sample 0 is easy (right at 1 token), sample 1 needs 36; 37 tokens buy both.
     const a = allocateBudget(
       [
-        [0.9, 0.9, 0.95],
-        [0.1, 0.2, 0.9],
+        [0.95, 0.9, 0.9],
+        [0.9, 0.2, 0.1],
       ],
-      [1, 9, 36],
+      [36, 9, 1],
       37,
     );
-    expect(Array.from(a.choices)).toEqual([0, 2]);
-    expect(a.tokens).toBe(37);
-    expect(a.expectedCorrect).toBeCloseTo(1.8, 12);
-    // ties go to fewer tokens
-    expect(Array.from(allocateBudget([[0.5, 0.5]], [1, 9], 100).choices)).toEqual([0]);
+    expect(a.tokens).toEqual([1, 36]);
+    expect(a.totalTokens).toBe(37);
+    expect(a.value).toBeCloseTo(1.8, 12);
+    // ties go to fewer tokens, in either order of the scales
+    expect(allocateBudget([[0.5, 0.5]], [9, 1], 100).tokens).toEqual([1]);
+    expect(allocateBudget([[0.5, 0.5]], [1, 9], 100).tokens).toEqual([1]);
   });
 
   it('rejects budgets that cannot serve the batch, and bad input', () => {
@@ -95,17 +105,25 @@ describe('allocateBudget: multiple-choice knapsack by exact DP', () => {
 });
 
 describe('chooseScale: the smallest scale with p ≥ τ', () => {
-  it('picks the first scale reaching τ, else the largest or the most likely', () => {
-    expect(chooseScale([0.2, 0.7, 0.9], 0.6)).toBe(1);
-    expect(chooseScale([0.2, 0.7, 0.9], 0)).toBe(0);
-    expect(chooseScale([0.2, 0.7, 0.5], 0.95)).toBe(1); // most likely
-    expect(chooseScale([0.2, 0.7, 0.5], 0.95, 'largest')).toBe(2);
-    expect(chooseScale([0.2, 0.7, 0.5], 0.95, 'smallest')).toBe(0);
+  const SCALES = [36, 9, 1]; // descending, like a predictor's scales
+  it('returns the smallest scale reaching τ, else the largest or the most likely, as a token count', () => {
+    expect(chooseScale([0.9, 0.7, 0.2], 0.6, SCALES)).toBe(9);
+    expect(chooseScale([0.9, 0.7, 0.2], 0, SCALES)).toBe(1);
+    expect(chooseScale([0.5, 0.7, 0.2], 0.95, SCALES)).toBe(9); // most likely
+    expect(chooseScale([0.5, 0.7, 0.2], 0.95, SCALES, 'largest')).toBe(36);
+    expect(chooseScale([0.5, 0.7, 0.2], 0.95, SCALES, 'smallest')).toBe(1);
+    // most likely: ties go to the smaller scale
+    expect(chooseScale([0.7, 0.7, 0.2], 0.95, SCALES)).toBe(9);
+    // the same choice whatever order the scales come in
+    expect(chooseScale([0.2, 0.7, 0.9], 0.6, [1, 9, 36])).toBe(9);
   });
 
-  it('rejects bad thresholds and probabilities', () => {
-    expectMatryoshkaError(() => chooseScale([0.5], 1.5), ErrorCode.InvalidArgument, 'threshold');
-    expectMatryoshkaError(() => chooseScale([Number.NaN], 0.5), ErrorCode.InvalidArgument, 'probabilities[0]');
-    expectMatryoshkaError(() => chooseScale([0.5], 0.5, 'first' as never), ErrorCode.InvalidArgument, 'fallback');
+  it('rejects bad thresholds, probabilities and scales', () => {
+    expectMatryoshkaError(() => chooseScale([0.5], 1.5, [1]), ErrorCode.InvalidArgument, 'threshold');
+    expectMatryoshkaError(() => chooseScale([Number.NaN], 0.5, [1]), ErrorCode.InvalidArgument, 'probabilities[0]');
+    expectMatryoshkaError(() => chooseScale([0.5], 0.5, [1], 'first' as never), ErrorCode.InvalidArgument, 'fallback');
+    expectMatryoshkaError(() => chooseScale([0.5, 0.5], 0.5, [1]), ErrorCode.ShapeMismatch, 'scales');
+    expectMatryoshkaError(() => chooseScale([0.5, 0.5], 0.5, [9, 9]), ErrorCode.InvalidArgument, 'scales[1]');
+    expectMatryoshkaError(() => chooseScale([0.5], 0.5, [2.5]), ErrorCode.InvalidArgument, 'scales[0]');
   });
 });

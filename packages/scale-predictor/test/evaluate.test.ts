@@ -16,7 +16,7 @@ describe('evaluatePredictor on a synthetic dataset with a known rule', () => {
     const table = buildSampleTable(trainSet.records);
     const { predictor } = await trainPredictor(table, joinFeatures(table, trainSet.features), { hidden: [16], epochs: 30, seed: 1 });
     const test = buildSampleTable(heldOut.records);
-    evaluation = evaluatePredictor(test, predictor.predictBatch(joinFeatures(test, heldOut.features)));
+    evaluation = evaluatePredictor(test, predictor.predictBatch(joinFeatures(test, heldOut.features)), { scales: predictor.scales });
     console.log(formatEvaluation(evaluation));
 
     const [, s9, s36, s144, s576] = evaluation.fixed;
@@ -100,5 +100,25 @@ describe('evaluatePredictor on a synthetic dataset with a known rule', () => {
       ErrorCode.InvalidArgument,
       'options.fallback',
     );
+    expectMatryoshkaError(
+      () =>
+        evaluatePredictor(
+          table,
+          table.ids.map(() => [0.5, 0.5, 0.5, 0.5, 0.5]),
+          { scales: [576, 144, 36, 9, 2] },
+        ),
+      ErrorCode.ShapeMismatch,
+      'options.scales',
+    );
+  });
+
+  it("options.scales reads rows in a predictor's order (576 → 1): the same evaluation as rows in the table's order", () => {
+    const table = buildSampleTable(heldOut.records);
+    const m = table.scales.length;
+    const ascending = table.ids.map((_, i) => Float64Array.from({ length: m }, (_, j) => ((i * 7 + j * 3) % 10) / 10));
+    const descending = ascending.map((r) => Float64Array.from(r).reverse());
+    const a = evaluatePredictor(table, ascending, { points: 20 });
+    const b = evaluatePredictor(table, descending, { points: 20, scales: [...table.scales].reverse() });
+    expect(b).toEqual(a);
   });
 });

@@ -5,7 +5,7 @@ import { trainPredictor } from '../src/train.js';
 import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { synthetic } from './helpers.js';
 
-const SCALES = [1, 9, 36, 144, 576];
+const SCALES = [576, 144, 36, 9, 1]; // descending, like a pyramid's levels
 /** A valid 3-input, one-hidden-layer predictor. */
 const params = (): PredictorParams => ({
   scales: SCALES,
@@ -38,7 +38,7 @@ describe('ScalePredictor validates its parameters', () => {
       return () => new ScalePredictor(p as unknown as PredictorParams);
     };
     expectMatryoshkaError(
-      with_((p) => (p.scales = [9, 1, 36, 144, 576])),
+      with_((p) => (p.scales = [144, 576, 36, 9, 1])),
       ErrorCode.InvalidArgument,
       'params.scales',
     );
@@ -156,10 +156,12 @@ describe('trainPredictor', () => {
     expect(predictor.input).toBe('pyramid');
     // Soft targets stay inside [0.25, 0.75]: the fitted probabilities follow them (means per scale
     // within 0.05) and stay away from the 0/1 that hard labels push towards.
+    // The predictor answers 576 → 1; the table (and the targets) run ascending.
+    expect(predictor.scales).toEqual([...table.scales].reverse());
     const rows = predictor.predictBatch(features);
     for (let j = 0; j < m; j++) {
-      const mean = (list: readonly ArrayLike<number>[]) => list.reduce((s, r) => s + r[j]!, 0) / list.length;
-      expect(Math.abs(mean(rows) - mean(targets))).toBeLessThan(0.05);
+      const mean = (list: readonly ArrayLike<number>[], at: number) => list.reduce((s, r) => s + r[at]!, 0) / list.length;
+      expect(Math.abs(mean(rows, m - 1 - j) - mean(targets, j))).toBeLessThan(0.05);
     }
     const p = rows.flatMap((r) => Array.from(r));
     expect(Math.min(...p)).toBeGreaterThan(0.05);

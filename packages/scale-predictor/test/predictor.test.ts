@@ -1,10 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, tokenGrid } from '@matryoshka/core';
-import { PREDICTOR_VERSION, buildSampleTable, coarseFeatures, joinFeatures, loadPredictor, savePredictor } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { PREDICTOR_VERSION, buildSampleTable, coarseFeatures, joinFeatures, loadPredictor, savePredictor, seededRandom } from '../src/index.js';
 import { matryoshkaLoss, trainPredictor } from '../src/train.js';
 import { expectMatryoshkaError } from '@matryoshka/testing/expect-error';
 import { synthetic } from './helpers.js';
+
+interface OldLayer {
+  inputs: number;
+  outputs: number;
+  activation: 'relu' | 'sigmoid';
+  weights: number[];
+  bias: number[];
+}
+
+/** The forward pass read straight off a file's JSON, as version 1 meant it (float32 weights, float64 sums, outputs ascending). */
+function referenceForward(file: { featureMean: number[]; featureStd: number[]; layers: OldLayer[] }, features: number[]): number[] {
+  const f32 = (v: number) => Math.fround(v);
+  let x = features.map((v, k) => (v - f32(file.featureMean[k]!)) / f32(file.featureStd[k]!));
+  for (const l of file.layers) {
+    const y = Array.from({ length: l.outputs }, (_, o) => f32(l.bias[o]!));
+    for (let k = 0; k < l.inputs; k++) {
+      if (x[k] === 0) continue;
+      for (let o = 0; o < l.outputs; o++) y[o]! += x[k]! * f32(l.weights[k * l.outputs + o]!);
+    }
+    x = y.map((v) => (l.activation === 'relu' ? Math.max(0, v) : 1 / (1 + Math.exp(-v))));
+  }
+  return x;
+}
 
 const data = synthetic(240, 7);
 const table = buildSampleTable(data.records);
@@ -54,7 +78,8 @@ describe('predictor files', () => {
     const { predictor } = await train();
     const text = savePredictor(predictor, { seed: 42 });
     const loaded = loadPredictor(text);
-    expect(loaded.scales).toEqual([1, 9, 36, 144, 576]);
+    expect(loaded.scales).toEqual([576, 144, 36, 9, 1]);
+    expect(JSON.parse(text).version).toBe(PREDICTOR_VERSION);
     expect(loaded.predict(features[0]!)).toEqual(predictor.predict(features[0]!));
     expect(savePredictor(loaded, { seed: 42 })).toBe(text);
   });
@@ -77,8 +102,32 @@ describe('predictor files', () => {
       ErrorCode.InvalidArgument,
       'predictor.featureStd[0]',
     );
-    expectMatryoshkaError(() => loadPredictor({ ...file, scales: [9, 1, 36, 144, 576] }), ErrorCode.InvalidArgument, 'predictor.scales');
+    expectMatryoshkaError(() => loadPredictor({ ...file, scales: [144, 576, 36, 9, 1] }), ErrorCode.InvalidArgument, 'predictor.scales');
     expectMatryoshkaError(() => loadPredictor({ ...file, tokens: [1, 9] }), ErrorCode.InvalidArgument, 'predictor.tokens');
+  });
+
+  it('a version 1 file (ascending scales) loads descending with the same predictions, and saves as the current version', () => {
+    // The mosaic-QA demo predictor as committed in version 1 (ascending, pyramid input).
+    const text = readFileSync(new URL('./fixtures/predictor-v1.json', import.meta.url), 'utf8');
+    const old = JSON.parse(text) as { version: number; scales: number[]; featureSize: number; featureMean: number[]; featureStd: number[]; layers: OldLayer[] };
+    expect(old.version).toBe(1);
+    expect(old.scales).toEqual([1, 9, 36, 144, 576]);
+    const loaded = loadPredictor(text);
+    expect(loaded.scales).toEqual([576, 144, 36, 9, 1]);
+    const random = seededRandom(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const x = Array.from({ length: old.featureSize }, (_, k) => old.featureMean[k]! + (random() - 0.5) * 4 * old.featureStd[k]!);
+      const ascending = referenceForward(old, x);
+      // Identical numbers (the same float32 weights, the same sums), reversed.
+      expect(Array.from(loaded.predict(x))).toEqual(ascending.reverse());
+    }
+    const resaved = JSON.parse(savePredictor(loaded)) as { version: number; scales: number[] };
+    expect(resaved.version).toBe(PREDICTOR_VERSION);
+    expect(resaved.scales).toEqual([576, 144, 36, 9, 1]);
+    const x = old.featureMean;
+    expect(Array.from(loadPredictor(resaved).predict(x))).toEqual(Array.from(loaded.predict(x)));
+    // A version 1 file that is not ascending is refused like a corrupt one.
+    expectMatryoshkaError(() => loadPredictor({ ...JSON.parse(text), scales: [576, 144, 36, 9, 1] }), ErrorCode.InvalidArgument, 'predictor.scales');
   });
 
   it('predict checks its input', async () => {

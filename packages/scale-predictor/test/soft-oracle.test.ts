@@ -39,6 +39,9 @@ describe('meanCorrectness and the soft oracle', () => {
       const fixed = Math.max(...COSTS.map((c, j) => (c <= target ? rows.reduce((s, r) => s + r[j]!, 0) / rows.length : -1)));
       const a = allocateInBatches(rows, COSTS, target, 8);
       expect(a.meanTokens).toBeLessThanOrEqual(target + 1e-12);
+      expect(a.tokens).toHaveLength(rows.length);
+      expect(a.tokens.reduce((s, t) => s + t, 0) / rows.length).toBeCloseTo(a.meanTokens, 12);
+      expect(a.tokens.reduce((s, t, i) => s + rows[i]![COSTS.indexOf(t)]!, 0) / rows.length).toBeCloseTo(a.meanValue, 12);
       expect(a.meanValue).toBeGreaterThanOrEqual(fixed - 1e-12);
     }
     expectMatryoshkaError(() => allocateInBatches(rows, COSTS, 9, 0), ErrorCode.InvalidArgument, 'batch');
@@ -63,10 +66,13 @@ describe('calibration', () => {
 
 describe('cascade', () => {
   it('moves up while unsure and charges every scale tried', () => {
-    expect(cascade([0.9, 0.2, 0.1, 0.1, 0.1], COSTS, 0.8)).toEqual({ index: 0, tokens: 1 });
-    expect(cascade([0.3, 0.5, 0.85, 0.9, 0.9], COSTS, 0.8)).toEqual({ index: 2, tokens: 46 });
-    expect(cascade([0.1, 0.1, 0.1, 0.1, 0.1], COSTS, 0.8)).toEqual({ index: 4, tokens: 766 });
-    expect(cascade([0.1, 0.1, 0.1, 0.1, 0.1], COSTS, 0)).toEqual({ index: 0, tokens: 1 });
+    const DESCENDING = [...COSTS].reverse(); // the pyramid's order, 576 → 1
+    expect(cascade([0.1, 0.1, 0.1, 0.2, 0.9], DESCENDING, 0.8)).toEqual({ scale: 1, tokens: 1 });
+    expect(cascade([0.9, 0.9, 0.85, 0.5, 0.3], DESCENDING, 0.8)).toEqual({ scale: 36, tokens: 46 });
+    expect(cascade([0.1, 0.1, 0.1, 0.1, 0.1], DESCENDING, 0.8)).toEqual({ scale: 576, tokens: 766 });
+    expect(cascade([0.1, 0.1, 0.1, 0.1, 0.1], DESCENDING, 0)).toEqual({ scale: 1, tokens: 1 });
+    // Scales are visited by token count whatever their order.
+    expect(cascade([0.3, 0.5, 0.85, 0.9, 0.9], COSTS, 0.8)).toEqual({ scale: 36, tokens: 46 });
     expectMatryoshkaError(() => cascade([0.5], COSTS, 0.5), ErrorCode.ShapeMismatch, 'costs');
     expectMatryoshkaError(() => cascade([0.5, 2, 0, 0, 0], COSTS, 0.9), ErrorCode.InvalidArgument, 'confidences[1]');
     expectMatryoshkaError(() => cascade([0.5], [1], 1.5), ErrorCode.InvalidArgument, 'threshold');

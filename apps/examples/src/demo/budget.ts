@@ -8,8 +8,9 @@ export interface BudgetItem {
 }
 
 export interface BudgetChoice {
-  /** The chosen level index per item. */
-  readonly choices: readonly number[];
+  /** Per item, the chosen level's token count (its entry in the item's `tokens`). */
+  readonly chosen: readonly number[];
+  /** Tokens spent in all. */
   readonly tokens: number;
   /** The sum of the chosen values: what the allocation maximises. */
   readonly value: number;
@@ -35,14 +36,13 @@ export function allocate(items: readonly BudgetItem[], budget: number): BudgetCh
     items.map((item) => [...item.tokens]),
     budget,
   );
-  const choices = Array.from(a.choices);
-  return { choices, tokens: a.tokens, value: a.expectedCorrect };
+  return { chosen: a.tokens, tokens: a.totalTokens, value: a.value };
 }
 
 /** The fixed policy: level `index` for every item. */
 export function fixed(items: readonly BudgetItem[], index: number): BudgetChoice {
   return {
-    choices: items.map(() => index),
+    chosen: items.map((item) => item.tokens[index]!),
     tokens: items.reduce((s, item) => s + item.tokens[index]!, 0),
     value: items.reduce((s, item) => s + item.values[index]!, 0),
   };

@@ -16,7 +16,7 @@ export const PREDICTOR_SCOPE =
 export interface MosaicSampleResult {
   readonly sample: MosaicSample;
   readonly path: string;
-  /** The predicted probability of a right answer at each of `scales` (ascending). */
+  /** The predicted probability of a right answer at each of `scales` (the predictor's order, 576 → 1). */
   readonly probabilities: readonly number[];
   /** The threshold policy's scale (the smallest with p ≥ τ, else the most likely). */
   readonly chosen: number;
@@ -35,7 +35,7 @@ export type MosaicSection =
       readonly dir: string;
       readonly note: string;
       readonly tau: number;
-      /** The predictor's scales, ascending. */
+      /** The predictor's scales, descending like the pyramid (576 → 1). */
       readonly scales: readonly number[];
       readonly samples: readonly MosaicSampleResult[];
       readonly threshold: { readonly tokens: number; readonly right: number };
@@ -88,7 +88,7 @@ export interface MosaicRun {
  * answer at every scale from the input its file names (`predictorInput`: the study's predictor
  * reads `pyramidFeatures` of every level — what each coarse level keeps of the grid, how uneven each
  * level is — and the question's numbers; older files read `coarseFeatures` of the 1- and 9-token levels),
- * pick a scale with `chooseScale(p, τ)`; then allocate the budget over all samples with the same
+ * pick a scale with `chooseScale(p, τ, predictor.scales)` (a token count); then allocate the budget over all samples with the same
  * probabilities, and score every choice against what the answer model really did (`correctAt`).
  */
 export async function runMosaic(input: Extract<MosaicInput, { kind: 'ready' }>, run: MosaicRun): Promise<MosaicSection> {
@@ -108,14 +108,14 @@ export async function runMosaic(input: Extract<MosaicInput, { kind: 'ready' }>, 
     const pyramidMs = performance.now() - t;
     const features = within(`${file} (samples[${i}])`, () => predictorInput(predictor, pyramid, sample.embedding));
     const probabilities = Array.from(within(`${file} (samples[${i}])`, () => predictor.predict(features)));
-    const chosen = scales[chooseScale(probabilities, run.tau)]!;
+    const chosen = chooseScale(probabilities, run.tau, scales);
     results.push({ sample, path: file, probabilities, chosen, rightAtChosen: sample.correctAt[String(chosen)], encodeMs, pyramidMs });
   }
   // Costs are the levels' token counts (24×24 with M3 pooling: exactly the scales).
   const items = results.map((r) => ({ values: r.probabilities, tokens: scales }));
   const budget = allocate(items, run.budget);
   const full = results.map((r, i) => {
-    const budgetScale = scales[budget.choices[i]!]!;
+    const budgetScale = budget.chosen[i]!;
     return { ...r, budgetScale, rightAtBudget: r.sample.correctAt[String(budgetScale)] };
   });
   const count = (list: readonly (boolean | undefined)[]) => list.filter((v) => v === true).length;

@@ -143,7 +143,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // each image's chosen level keeps.
   const items = images.map((im) => ({ values: im.levels.map((l) => l.coverage), tokens: im.levels.map((l) => l.tokens) }));
   const budgeted = { ...allocate(items, budget), budget };
-  const withBudget = images.map((im, i) => ({ ...im, budgetLevel: budgeted.choices[i]! }));
+  const withBudget = images.map((im, i) => ({ ...im, budgetLevel: im.levels.findIndex((l) => l.tokens === budgeted.chosen[i]) }));
 
   const result: Omit<DemoResult, 'report' | 'totalMs'> = {
     backend: { name: choice.backend.name, forced: choice.forced, statuses: choice.statuses, skipped: choice.skipped },

@@ -14,7 +14,7 @@ export interface MosaicSample {
   readonly oracleScale: number | null;
   /** Whether the answer model was right at each scale (keys are token counts). */
   readonly correctAt: Readonly<Record<string, boolean>>;
-  /** What the predictor gave this sample in the study (ascending scales), to check a re-run against. */
+  /** What the predictor gave this sample in the study (at `scales`, 576 → 1), to check a re-run against. */
   readonly probabilities?: readonly number[];
 }
 

@@ -59,7 +59,7 @@ export function formatDemo(r: DemoResult): string[] {
   say(
     `Kept in all: fixed ${r.scale} → ${r.fixed.value.toFixed(3)} with ${r.fixed.tokens} tokens; budget → ${r.budgeted.value.toFixed(3)} with ${r.budgeted.tokens} of ${r.budgeted.budget} tokens.`,
   );
-  if (r.images.length > 1 && r.budgeted.choices.every((c) => c === r.images[0]!.fixedLevel)) {
+  if (r.images.length > 1 && r.images.every((im) => im.budgetLevel === im.fixedLevel)) {
     say(
       `At this budget the best split is the uniform one; a larger budget (--budget ${Math.round(r.budgeted.budget * 1.9)}) shows the allocation follow the content.`,
     );

@@ -69,8 +69,9 @@ export function exportDemo(r: StudyResult, dir: string): string[] {
       answer: ANSWERS[m.answers[k]!]!,
       oracleScale: oracleOf(i, k),
       correctAt: Object.fromEntries(SCALES.map((s) => [String(s), testCorrect[s]![row(i, k)] === 1])),
-      expectedCorrect: Array.from(testExpected[row(i, k)]!, (p) => Math.round(p * 1e4) / 1e4),
-      probabilities: Array.from(testProbabilities[row(i, k)]!, (p) => Math.round(p * 1e6) / 1e6),
+      // The study's rows run ascending; the file lists them like its `scales` and the predictor (576 → 1).
+      expectedCorrect: Array.from(testExpected[row(i, k)]!, (p) => Math.round(p * 1e4) / 1e4).reverse(),
+      probabilities: Array.from(testProbabilities[row(i, k)]!, (p) => Math.round(p * 1e6) / 1e6).reverse(),
     };
   });
   const manifest: DemoSamples = {

@@ -139,6 +139,12 @@ function ascendingRows<T extends Uint8Array | Float32Array>(byScale: Readonly<Re
   });
 }
 
+/** A predictor's outputs (its scales, 576 → 1) per row, reordered to the study's ascending columns. */
+function predictAscending(predictor: ScalePredictor, inputs: readonly Float32Array[]): Float64Array[] {
+  const at = ASCENDING.map((s) => predictor.scales.indexOf(s));
+  return predictor.predictBatch(inputs).map((p) => Float64Array.from(at, (k) => p[k]!));
+}
+
 /** The predictor's input per row: the image's pyramid statistics, then the question's numbers (or the question alone). */
 function predictorInputs(features: SplitFeatures, mosaics: readonly Mosaic[], withImage: boolean): Float32Array[] {
   const out: Float32Array[] = [];
@@ -346,7 +352,7 @@ export async function runStudy(
       onEpoch: (epoch) => progress('train scale predictor', epoch, 2 * config.predictorEpochs),
     },
   );
-  const testProbabilities = trained.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, true));
+  const testProbabilities = predictAscending(trained.predictor, predictorInputs(features.splits.test!, mosaics.test, true));
   // Ablation: the question alone, to show what the image statistics add.
   const questionOnlyInputs = predictorInputs(features.splits.validation!, mosaics.validation, false);
   const questionOnly = await trainPredictor(
@@ -357,7 +363,7 @@ export async function runStudy(
       onEpoch: (epoch) => progress('train scale predictor', config.predictorEpochs + epoch, 2 * config.predictorEpochs),
     },
   );
-  const questionOnlyProbabilities = questionOnly.predictor.predictBatch(predictorInputs(features.splits.test!, mosaics.test, false));
+  const questionOnlyProbabilities = predictAscending(questionOnly.predictor, predictorInputs(features.splits.test!, mosaics.test, false));
 
   // The per-question-type table: each type's mean expected correctness per scale on validation.
   const typeOfRow = (list: readonly Mosaic[]): QuestionType[] => list.flatMap((m) => m.questions.map((q) => q.type));

@@ -1,7 +1,9 @@
 import { allocateInBatches, cascade, chooseScale, softOracle } from '@matryoshka/scale-predictor';
 
-/** The scales in ascending order, as every policy and the package read them. */
+/** The scales in ascending order: the study's per-sample rows hold them so (the oracle's order). */
 export const ASCENDING = [1, 9, 36, 144, 576] as const;
+/** The column of scale `tokens` in the study's per-sample rows (ascending, the oracle's order); the policies return scales. */
+const column = (tokens: number): number => ASCENDING.indexOf(tokens as (typeof ASCENDING)[number]);
 /** The mean-token budgets every policy is compared at (the goals' 9 / 36 / 144), and the plots' grid. */
 export const TARGETS = [9, 36, 144] as const;
 export const CURVE_TARGETS = [1, 2, 3, 5, 9, 14, 20, 28, 36, 54, 72, 108, 144, 216, 288, 432, 576];
@@ -97,7 +99,7 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
   const budgeted = (scores: readonly ArrayLike<number>[], target: number): CurvePoint => {
     const a = allocateInBatches(pick(scores), [...ASCENDING], target, input.batch);
     let acc = 0;
-    a.choices.forEach((j, i) => (acc += expected[i]![j]!));
+    a.tokens.forEach((t, i) => (acc += expected[i]![column(t)]!));
     return { meanTokens: a.meanTokens, accuracy: acc / n };
   };
   const soft = softOracle(
@@ -115,7 +117,7 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
         Float64Array.from(ASCENDING, (_, j) => input.perModel.reduce((s, m, l) => s + (l === k ? 0 : m.correct[rows[i]!]![j]!), 0) / (K - 1)),
       );
       const a = allocateInBatches(others, [...ASCENDING], target, input.batch);
-      a.choices.forEach((j, i) => (acc += model.correct[rows[i]!]![j]!));
+      a.tokens.forEach((t, i) => (acc += model.correct[rows[i]!]![column(t)]!));
       tokens += a.meanTokens;
     });
     return { target, meanTokens: tokens / K, accuracy: acc / (n * K) };
@@ -126,9 +128,9 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
       let acc = 0;
       let tokens = 0;
       probabilities.forEach((p, i) => {
-        const j = chooseScale(p, tau);
-        acc += expected[i]![j]!;
-        tokens += ASCENDING[j]!;
+        const scale = chooseScale(p, tau, ASCENDING);
+        acc += expected[i]![column(scale)]!;
+        tokens += scale;
       });
       return { meanTokens: tokens / n, accuracy: acc / n };
     });
@@ -141,7 +143,7 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
       for (const m of models) {
         m.confidence.forEach((c, i) => {
           const step = cascade(c, ASCENDING, tau);
-          acc += m.correct[i]![step.index]!;
+          acc += m.correct[i]![column(step.scale)]!;
           tokens += step.tokens;
         });
       }

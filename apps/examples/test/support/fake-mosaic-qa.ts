@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ScalePredictor, savePredictor, seededRandom } from '@matryoshka/scale-predictor';
 import { PNG } from 'pngjs';
 
-const SCALES = [1, 9, 36, 144, 576];
+const SCALES = [576, 144, 36, 9, 1]; // a predictor's order, like the pyramid's
 const CHANNELS = 576; // the default encoder's
 const EMBEDDING = 3;
 
@@ -32,7 +32,7 @@ export function writeFakeMosaicQa(dir = mkdtempSync(path.join(tmpdir(), 'matryos
     tokens: SCALES,
     featureMean: new Float32Array(inputs),
     featureStd: new Float32Array(inputs).fill(1),
-    layers: [{ inputs, outputs: SCALES.length, activation: 'sigmoid', weights, bias: Float32Array.from([-1.5, -0.5, 0.5, 1.5, 2.5]) }],
+    layers: [{ inputs, outputs: SCALES.length, activation: 'sigmoid', weights, bias: Float32Array.from([2.5, 1.5, 0.5, -0.5, -1.5]) }],
   });
   writeFileSync(path.join(dir, 'predictor.json'), savePredictor(predictor, { fake: 'apps/examples/test/support/fake-mosaic-qa.ts' }));
   const samples = QUESTIONS.map((q, i) => {
@@ -49,10 +49,7 @@ export function writeFakeMosaicQa(dir = mkdtempSync(path.join(tmpdir(), 'matryos
       correctAt,
     };
   });
-  writeFileSync(
-    path.join(dir, 'samples.json'),
-    JSON.stringify({ note: 'A fake predictor and samples made by the tests.', scales: [...SCALES].reverse(), samples }, null, 1),
-  );
+  writeFileSync(path.join(dir, 'samples.json'), JSON.stringify({ note: 'A fake predictor and samples made by the tests.', scales: SCALES, samples }, null, 1));
   return dir;
 }
 

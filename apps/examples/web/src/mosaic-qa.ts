@@ -44,6 +44,6 @@ export interface Prediction {
 export function predictScale(predictor: ScalePredictor, pyramid: TokenPyramid, sample: MosaicSample): Prediction {
   const features = predictorInput(predictor, pyramid, sample.embedding);
   const probabilities = Array.from(predictor.predict(features));
-  const index = chooseScale(probabilities, THRESHOLD);
-  return { scales: predictor.scales, probabilities, chosen: predictor.scales[index]!, reachedThreshold: probabilities[index]! >= THRESHOLD };
+  const chosen = chooseScale(probabilities, THRESHOLD, predictor.scales);
+  return { scales: predictor.scales, probabilities, chosen, reachedThreshold: probabilities[predictor.scales.indexOf(chosen)]! >= THRESHOLD };
 }

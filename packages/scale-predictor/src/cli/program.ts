@@ -194,7 +194,11 @@ function program(io: CliIo): Command {
         },
       ) => {
         const predictor = loadPredictor(readText(io, flags.predictor, '--predictor'));
-        const table = buildSampleTable(readJsonl(io, files, 'records'), { ...oracleOptions(flags), scales: flags.scales ?? predictor.scales });
+        const table = buildSampleTable(readJsonl(io, files, 'records'), {
+          ...oracleOptions(flags),
+          // The oracle reads a table ascending; the predictor's rows (576 → 1) are realigned to it.
+          scales: flags.scales ?? [...predictor.scales].sort((a, b) => a - b),
+        });
         const probabilities = predictor.predictBatch(joinFeatures(table, readJsonl(io, [flags.features], '--features')));
         const bar = progress(io, 'budgeted allocation', table.scales.length);
         let evaluation;
@@ -203,6 +207,7 @@ function program(io: CliIo): Command {
             points: flags.points,
             fallback: flags.fallback,
             budget: flags.budget,
+            scales: predictor.scales,
             onProgress: (done) => bar.update(done),
           });
         } finally {

@@ -3,8 +3,8 @@ import { describe, oneOf, optionsObject, positiveInt } from '@matryoshka/core/ba
 import type { ResolvedOracleOptions } from '../oracle/options.js';
 import type { SampleTable } from '../oracle/sample-table.js';
 import { summarize, type OracleResult, type ScaleResult } from '../oracle/summary.js';
-import { allocateBudget } from '../policy/budget.js';
-import { THRESHOLD_FALLBACKS, chooseScale, type ThresholdFallback } from '../policy/threshold.js';
+import { allocateIndices } from '../policy/budget.js';
+import { THRESHOLD_FALLBACKS, thresholdIndex, type ThresholdFallback } from '../policy/threshold.js';
 
 export interface EvaluateOptions {
   /** Most threshold values on the curve (quantiles of the predicted probabilities). Default 200. */
@@ -15,6 +15,21 @@ export interface EvaluateOptions {
   budget?: boolean;
   /** Called after each budgeted allocation (they are the slow part). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The scale of each entry of a probability row, in its order: a predictor's `scales` (576 → 1),
+   * its rows then realigned to the table's scales (ascending, as the oracle reads them). Default:
+   * the rows follow `table.scales`.
+   */
+  scales?: readonly number[];
+}
+
+/** Each row reordered from `from` (the predictor's scales) to the table's `to`; every table scale must be among `from`. */
+function realign(rows: readonly ArrayLike<number>[], from: readonly number[], to: readonly number[]): readonly ArrayLike<number>[] {
+  if (!Array.isArray(from) || from.length !== to.length || to.some((s) => !from.includes(s))) {
+    throw argumentError(ErrorCode.ShapeMismatch, 'options.scales', `expected the table's scales ${to.join('/')} in some order, got ${describe(from)}`);
+  }
+  const where = to.map((s) => from.indexOf(s));
+  return rows.map((row) => (row?.length === from.length ? Float64Array.from(where, (k) => row[k]!) : row));
 }
 
 /** The threshold policy at one τ, measured on the real results. */
@@ -67,10 +82,12 @@ const gap = (value: number, best: number, oracle: number): number | null => (ora
  * Measures a predictor on held-out results: the threshold policy's accuracy-vs-tokens curve,
  * and at each fixed scale's mean token count the accuracy of the threshold and budgeted policies
  * against the best fixed scale within those tokens, with the share of the oracle gap they close.
- * `probabilities[i]` is the predictor's output for `table.ids[i]`.
+ * `probabilities[i]` is the predictor's output for `table.ids[i]` (pass the predictor's
+ * `scales` as `options.scales` so that its rows are read in its order).
  */
-export function evaluatePredictor(table: SampleTable, probabilities: readonly ArrayLike<number>[], options?: EvaluateOptions): Evaluation {
+export function evaluatePredictor(table: SampleTable, given: readonly ArrayLike<number>[], options?: EvaluateOptions): Evaluation {
   const o = optionsObject(options, 'options');
+  const probabilities = o.scales === undefined || !Array.isArray(given) ? given : realign(given, o.scales, table.scales);
   const points = positiveInt(o.points ?? 200, 'options.points');
   const fallback = oneOf(o.fallback ?? 'most-likely', THRESHOLD_FALLBACKS, 'options.fallback');
   const n = table.ids.length;
@@ -96,7 +113,7 @@ export function evaluatePredictor(table: SampleTable, probabilities: readonly Ar
     let correct = 0;
     let tokens = 0;
     probabilities.forEach((row, i) => {
-      const c = at(i, chooseScale(row, tau, fallback));
+      const c = at(i, thresholdIndex(row, tau, table.scales, fallback));
       correct += c.correct;
       tokens += c.tokens;
     });
@@ -112,10 +129,10 @@ export function evaluatePredictor(table: SampleTable, probabilities: readonly Ar
     for (const p of curve) if (within(p.meanTokens) && (best === undefined || p.accuracy > best.accuracy)) best = p;
     let budget: PolicyAtBudget | null = null;
     if (o.budget !== false) {
-      const allocation = allocateBudget(probabilities, costs, Math.floor(n * s.meanTokens + EPS));
+      const allocation = allocateIndices(probabilities, costs, Math.floor(n * s.meanTokens + EPS));
       let correct = 0;
       allocation.choices.forEach((j, i) => (correct += at(i, j).correct));
-      budget = { accuracy: correct / n, meanTokens: allocation.tokens / n, gapClosed: gap(correct / n, bestFixedAccuracy, oracle) };
+      budget = { accuracy: correct / n, meanTokens: allocation.totalTokens / n, gapClosed: gap(correct / n, bestFixedAccuracy, oracle) };
       o.onProgress?.(index + 1, m);
     }
     return {

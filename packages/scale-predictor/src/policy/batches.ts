@@ -1,9 +1,9 @@
 import { ErrorCode, argumentError, describe, positiveInt } from '@matryoshka/core';
-import { allocateBudget } from './budget.js';
+import { allocateIndices } from './budget.js';
 
 export interface BatchedAllocation {
-  /** The chosen scale index per sample. */
-  readonly choices: Int32Array;
+  /** Per sample, the chosen scale's token count (its entry in `costs`). */
+  readonly tokens: number[];
   /** Mean tokens per sample actually spent (≤ the target). */
   readonly meanTokens: number;
   /** Mean chosen value per sample (mean expected correctness when the values are probabilities). */
@@ -17,7 +17,7 @@ export interface BatchedAllocation {
  * shorter and gets its share.
  *
  * @param values per sample, a value per scale (probabilities of a right answer, or expected correctness)
- * @param costs tokens per scale (ascending scales), shared by every sample
+ * @param costs tokens per scale (the scales, in the order of each row of `values`), shared by every sample
  */
 export function allocateInBatches(values: readonly ArrayLike<number>[], costs: readonly number[], meanTokens: number, batch: number): BatchedAllocation {
   if (!Array.isArray(values) || values.length === 0)
@@ -27,17 +27,17 @@ export function allocateInBatches(values: readonly ArrayLike<number>[], costs: r
   }
   const size = positiveInt(batch, 'batch');
   const n = values.length;
-  const choices = new Int32Array(n);
+  const chosen = new Array<number>(n);
   let tokens = 0;
   let value = 0;
   for (let start = 0; start < n; start += size) {
     const rows = values.slice(start, start + size);
-    const allocation = allocateBudget(rows, costs, Math.floor(rows.length * meanTokens + 1e-9));
+    const allocation = allocateIndices(rows, costs, Math.floor(rows.length * meanTokens + 1e-9));
     allocation.choices.forEach((j, k) => {
-      choices[start + k] = j;
+      chosen[start + k] = costs[j]!;
       value += rows[k]![j]!;
     });
-    tokens += allocation.tokens;
+    tokens += allocation.totalTokens;
   }
-  return { choices, meanTokens: tokens / n, meanValue: value / n };
+  return { tokens: chosen, meanTokens: tokens / n, meanValue: value / n };
 }

@@ -1,12 +1,19 @@
 import { ErrorCode, argumentError, describe } from '@matryoshka/core';
 
 export interface Allocation {
-  /** The chosen scale index per sample. */
-  readonly choices: Int32Array;
+  /** Per sample, the chosen scale's token count (its entry in `costs`). */
+  readonly tokens: number[];
   /** Tokens spent in all (≤ the budget). */
-  readonly tokens: number;
-  /** Sum of the chosen probabilities: the expected number of correct answers. */
-  readonly expectedCorrect: number;
+  readonly totalTokens: number;
+  /** Sum of the chosen values (the expected number of correct answers when the values are probabilities). */
+  readonly value: number;
+}
+
+/** What the DP finds, by position in each row: for callers inside the package that index per-sample tables. */
+export interface IndexedAllocation {
+  readonly choices: Int32Array;
+  readonly totalTokens: number;
+  readonly value: number;
 }
 
 /** Above this many DP cells (samples × budget steps) the exact allocation refuses to run. */
@@ -22,16 +29,30 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * costs 1/4/16/64 steps). Time O(samples × scales × budget), memory samples × budget bytes.
  *
  * Exact, so never worse than any feasible assignment — in particular than the best uniform scale
- * that fits the budget. Ties go to fewer tokens.
+ * that fits the budget. Ties go to fewer tokens. Scales may come in any order (the pyramid's
+ * descending 576 → 1 is the package's convention); `values` and `costs` must share it.
  *
- * @param probabilities per sample, the probability of a correct answer at each scale
- * @param costs tokens per scale (shared by every sample), or per sample and scale
+ * @param probabilities per sample, a value in [0, 1] per scale (the probability of a correct answer)
+ * @param costs tokens per scale (shared by every sample: the scales themselves), or per sample and scale
+ * @returns per sample the chosen scale's tokens, their total, and the sum of the chosen values
  */
 export function allocateBudget(
   probabilities: readonly ArrayLike<number>[],
   costs: readonly number[] | readonly (readonly number[])[],
   budget: number,
 ): Allocation {
+  const a = allocateIndices(probabilities, costs, budget);
+  const perSample = Array.isArray(costs[0]);
+  const tokens = Array.from(a.choices, (j, i) => (perSample ? (costs as number[][])[i]![j]! : (costs as number[])[j]!));
+  return { tokens, totalTokens: a.totalTokens, value: a.value };
+}
+
+/** `allocateBudget` returning each sample's chosen position in its row (for per-sample tables in this package). */
+export function allocateIndices(
+  probabilities: readonly ArrayLike<number>[],
+  costs: readonly number[] | readonly (readonly number[])[],
+  budget: number,
+): IndexedAllocation {
   if (!Array.isArray(probabilities) || probabilities.length === 0) {
     throw argumentError(ErrorCode.InvalidArgument, 'probabilities', `expected a non-empty array (one row per sample), got ${describe(probabilities)}`);
   }
@@ -126,14 +147,14 @@ export function allocateBudget(
   }
   const choices = new Int32Array(n);
   let b = cap;
-  let tokens = 0;
-  let expectedCorrect = 0;
+  let totalTokens = 0;
+  let value = 0;
   for (let i = n - 1; i >= 0; i--) {
     const j = choice[i * (cap + 1) + b]!;
     choices[i] = j;
     b -= steps[i * m + j]!;
-    tokens += cost(i, j);
+    totalTokens += cost(i, j);
   }
-  for (let i = 0; i < n; i++) expectedCorrect += probabilities[i]![choices[i]!]!;
-  return { choices, tokens, expectedCorrect };
+  for (let i = 0; i < n; i++) value += probabilities[i]![choices[i]!]!;
+  return { choices, totalTokens, value };
 }

@@ -193,8 +193,9 @@ export function predictorInput(
     throw argumentError(ErrorCode.InvalidArgument, 'pyramid', `expected a pyramid with at(tokens), got ${describe(pyramid)}`);
   }
   if (predictor.input === 'coarse') return coarseFeatures(pyramid.at(1), pyramid.at(9), question);
+  // pyramidFeatures reads the levels ascending (its feature layout); a predictor's scales run 576 → 1.
   return pyramidFeatures(
-    predictor.scales.map((s) => pyramid.at(s)),
+    [...predictor.scales].sort((a, b) => a - b).map((s) => pyramid.at(s)),
     question,
   );
 }

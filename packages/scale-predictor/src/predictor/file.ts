@@ -1,11 +1,16 @@
 import { ErrorCode, type MatryoshkaError, argumentError, describe } from '@matryoshka/core';
 import { FEATURE_KINDS, type FeatureKind } from './features.js';
 import { ScalePredictor, type Activation, type DenseLayer } from './model.js';
+import { descendingScales } from './order.js';
 
 /** The `format` field of every predictor file. */
 export const PREDICTOR_FORMAT = 'matryoshka-scale-predictor';
-/** Bumped whenever a field changes meaning; files of another version are refused, not guessed at. */
-export const PREDICTOR_VERSION = 1;
+/**
+ * Bumped whenever a field changes meaning. Version 2: scales (and the output units) descend,
+ * 576 → 1, like a pyramid's levels. Version 1 files (ascending) still load, converted; any other
+ * version is refused, not guessed at.
+ */
+export const PREDICTOR_VERSION = 2;
 
 /** A predictor as JSON: everything `ScalePredictor` needs, plus how it was trained. */
 export interface PredictorFile {
@@ -79,7 +84,8 @@ function counts(value: unknown, path: string): number[] {
 }
 
 /**
- * Reads a predictor from its JSON text (or the parsed object). Checks the format and version
+ * Reads a predictor from its JSON text (or the parsed object); a version 1 file (ascending
+ * scales) comes back descending, its predictions the same numbers reordered. Checks the format and version
  * first, then every shape and value: a corrupt or foreign file is an `INVALID_ARGUMENT` error
  * naming the field at fault (`predictor.layers[1].weights[7]`), never a predictor that returns NaN.
  */
@@ -95,15 +101,16 @@ export function loadPredictor(json: string | object): ScalePredictor {
   if (typeof file !== 'object' || file === null || Array.isArray(file)) throw bad('predictor', `expected a predictor object, got ${describe(file)}`);
   const f = file as Record<string, unknown>;
   if (f.format !== PREDICTOR_FORMAT) throw bad('predictor.format', `not a predictor file: expected format '${PREDICTOR_FORMAT}', got ${describe(f.format)}`);
-  if (f.version !== PREDICTOR_VERSION) {
+  if (f.version !== PREDICTOR_VERSION && f.version !== 1) {
     throw bad(
       'predictor.version',
-      `this package reads predictor files of version ${PREDICTOR_VERSION}, got ${describe(f.version)}; retrain or use a matching version of @matryoshka/scale-predictor`,
+      `this package reads predictor files of version ${PREDICTOR_VERSION} (and converts version 1), got ${describe(f.version)}; retrain or use a matching version of @matryoshka/scale-predictor`,
     );
   }
+  const legacy = f.version === 1;
   const scales = counts(f.scales, 'predictor.scales');
-  if (scales.some((s, i) => !Number.isSafeInteger(s) || (i > 0 && s <= scales[i - 1]!)))
-    throw bad('predictor.scales', `expected ascending integer token counts, got ${scales.join(', ')}`);
+  if (scales.some((s, i) => !Number.isSafeInteger(s) || (i > 0 && (legacy ? s <= scales[i - 1]! : s >= scales[i - 1]!))))
+    throw bad('predictor.scales', `expected ${legacy ? 'ascending (version 1)' : 'descending'} integer token counts, got ${scales.join(', ')}`);
   const tokens = counts(f.tokens, 'predictor.tokens');
   if (tokens.length !== scales.length) throw bad('predictor.tokens', `expected ${scales.length} values (one per scale), got ${tokens.length}`);
   const size = f.featureSize;
@@ -137,5 +144,7 @@ export function loadPredictor(json: string | object): ScalePredictor {
   });
   if (f.input !== undefined && !FEATURE_KINDS.includes(f.input as FeatureKind))
     throw bad('predictor.input', `expected one of ${FEATURE_KINDS.join(', ')}, got ${describe(f.input)}`);
-  return new ScalePredictor({ scales, tokens, featureMean, featureStd, layers, ...(f.input === undefined ? {} : { input: f.input as FeatureKind }) });
+  const params = { scales, tokens, featureMean, featureStd, layers, ...(f.input === undefined ? {} : { input: f.input as FeatureKind }) };
+  // Version 1 listed scales ascending: the same predictor, its output units reordered to 576 → 1.
+  return new ScalePredictor(legacy ? descendingScales(params) : params);
 }

@@ -14,7 +14,7 @@ export interface DenseLayer {
 
 /** Everything a predictor needs at run time: plain arrays, no tfjs. */
 export interface PredictorParams {
-  /** The scales the outputs answer, ascending. */
+  /** The scales the outputs answer, descending like a pyramid's levels (576 → 1). */
   readonly scales: readonly number[];
   /** Mean tokens per scale seen in training (what the budget policy charges by default). */
   readonly tokens: readonly number[];
@@ -43,8 +43,8 @@ function finiteArray(value: unknown, length: number, argument: string, positive 
 function checkParams(params: PredictorParams): void {
   if (typeof params !== 'object' || params === null) throw bad('params', `expected predictor parameters, got ${describe(params)}`);
   const { scales, tokens, featureMean, layers } = params;
-  if (!Array.isArray(scales) || scales.length === 0 || scales.some((s, i) => !Number.isSafeInteger(s) || s < 1 || (i > 0 && s <= scales[i - 1]!))) {
-    throw bad('params.scales', `expected ascending positive integer token counts, got ${describe(scales)}`);
+  if (!Array.isArray(scales) || scales.length === 0 || scales.some((s, i) => !Number.isSafeInteger(s) || s < 1 || (i > 0 && s >= scales[i - 1]!))) {
+    throw bad('params.scales', `expected descending positive integer token counts, got ${describe(scales)}`);
   }
   if (!Array.isArray(tokens) || tokens.length !== scales.length || tokens.some((t) => typeof t !== 'number' || !Number.isFinite(t) || !(t > 0))) {
     throw bad('params.tokens', `expected ${scales.length} positive token counts (one per scale), got ${describe(tokens)}`);

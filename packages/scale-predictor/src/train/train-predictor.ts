@@ -6,6 +6,7 @@ import { ErrorCode, MatryoshkaError, argumentError } from '@matryoshka/core';
 import { describe } from '@matryoshka/core/backend';
 import type { SampleTable } from '../oracle/sample-table.js';
 import { ScalePredictor, type DenseLayer } from '../predictor/model.js';
+import { descendingScales } from '../predictor/order.js';
 import { seededRandom, shuffle } from '../predictor/random.js';
 import { matryoshkaLoss } from './objective.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
@@ -154,7 +155,8 @@ export async function trainPredictor(table: SampleTable, features: readonly Arra
         argument: 'options.learningRate',
       });
     const params = { scales: [...table.scales], tokens, featureMean: mean, featureStd: std, layers, ...(o.input === 'coarse' ? {} : { input: o.input }) };
-    return { predictor: new ScalePredictor(params), losses, options: reported };
+    // Trained on the table's columns (ascending); served in the pyramid's order, 576 → 1.
+    return { predictor: new ScalePredictor(descendingScales(params)), losses, options: reported };
   } finally {
     xs.dispose();
     ys.dispose();

@@ -203,7 +203,7 @@ describe('matryoshka-oracle under hostile input', () => {
           label: `chooseScale(${show(a)}, ${show(b)}, ${show(c)})`,
           inputs,
           run: () => chooseScale(a as number[], b as number, c as never),
-          check: (r) => (Number.isSafeInteger(r) ? true : `index ${String(r)}`),
+          check: (r) => (Number.isSafeInteger(r) && (r as number) > 0 ? true : `scale ${String(r)}`),
         });
         await attempt(tally, {
           label: `importLmmsEval(${show(a)}, ${show(b)})`,
@@ -230,7 +230,7 @@ describe('matryoshka-oracle under hostile input', () => {
       await attempt(tally, {
         label: `chooseScale(${show(probabilities)})`,
         inputs: {},
-        run: () => chooseScale(probabilities as never, 0.5),
+        run: () => chooseScale(probabilities as never, 0.5, [1]),
         check: () => 'must refuse',
       });
     }
