@@ -34,5 +34,8 @@ afterAll(() => {
 describe('webgpu backend in Node', () => {
   const suite = webgpuSuite();
   for (const c of suite.cases) it(c.name, () => c.run(ctx));
-  for (const s of suite.skipped) it.skip(`${s.name} (${s.reason})`, () => undefined);
+  for (const s of suite.skipped) {
+    console.log(`conformance: skipped ${s.name}: ${s.reason}`);
+    it.skip(`${s.name} (${s.reason})`, () => undefined);
+  }
 });
