@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<void> {
       if (n < 2) throw new InvalidArgumentError('expected at least 2 (the soft oracle averages over models)');
       return n;
     })
+    .option('--workers <n>', 'answer models trained at once, one per worker thread (default: one per core; the numbers do not depend on it)', positive)
     .option('--export-demo [dir]', `also write the predictor and sample mosaics for the demo (default ${path.relative(process.cwd(), DEMO_MODEL_DIR)})`)
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
@@ -82,6 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     test?: number;
     epochs?: number;
     models?: number;
+    workers?: number;
     exportDemo?: string | true;
   }>();
   const base = o.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
@@ -98,7 +100,12 @@ export async function main(argv: string[]): Promise<void> {
   const reporter = progressReporter();
   let result;
   try {
-    result = await runStudy(config, { cacheDir, progress: reporter.progress, log: (line) => console.log(line) });
+    result = await runStudy(config, {
+      cacheDir,
+      progress: reporter.progress,
+      log: (line) => console.log(line),
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+    });
   } finally {
     reporter.stop();
   }

@@ -155,3 +155,45 @@ export function mosaicPixels(mosaic: Mosaic, source: FashionMnistSplit): { data:
   }
   return { data, width: CANVAS, height: CANVAS, channels: 1 };
 }
+
+/**
+ * More questions about the same training images: the answer model learns from every question, and
+ * the images (what costs: the encoder) stay the same. Drawn from their own seed, so the four
+ * questions every image keeps are unchanged; each type takes turns, with balanced answers where
+ * the image allows (an exist question is "yes" half the time; a count question asks about a class
+ * there at most 4 times; a same question asks about a matching pair half the time).
+ */
+export function withExtraQuestions(mosaics: readonly Mosaic[], extra: number, seed: number): Mosaic[] {
+  const random = seededRandom(seed);
+  const int = (n: number): number => Math.floor(random() * n);
+  const pickFrom = <T>(list: readonly T[]): T => list[int(list.length)]!;
+  return mosaics.map((m) => {
+    const labels = m.labels;
+    const n = m.layout.kind === 'grid' ? m.layout.n : 1;
+    const N = labels.length;
+    const grid = m.layout.kind === 'grid' ? n : 1;
+    const present = [...new Set(labels)];
+    const absent = Array.from({ length: 10 }, (_, c) => c).filter((c) => !present.includes(c));
+    const countable = Array.from({ length: 10 }, (_, c) => c).filter((c) => labels.filter((l) => l === c).length <= MAX_COUNT);
+    const pairs: [number, number][] = [];
+    for (let c = 0; c < N && N > 1; c++) {
+      if (c % n < n - 1) pairs.push([c, c + 1]);
+      if (c + n < N) pairs.push([c, c + n]);
+    }
+    const same = pairs.filter(([a, b]) => labels[a] === labels[b]);
+    const questions: Question[] = [];
+    for (let k = 0; k < extra; k++) {
+      const type = (['exist', 'count', 'where', 'same'] as const)[k % 4]!;
+      if (type === 'where') questions.push({ type, grid, cells: N > 1 ? [int(N)] : [] });
+      else if (type === 'count') {
+        // Half the time a class that is there, so counts above 0 are not rare.
+        const there = countable.filter((c) => present.includes(c));
+        questions.push({ type, grid, cells: [], cls: random() < 0.5 && there.length > 0 ? pickFrom(there) : pickFrom(countable) });
+      } else if (type === 'same' && pairs.length > 0)
+        questions.push({ type, grid, cells: [...(random() < 0.5 && same.length > 0 ? pickFrom(same) : pickFrom(pairs))] });
+      else questions.push({ type: 'exist', grid, cells: [], cls: random() < 0.5 || absent.length === 0 ? pickFrom(present) : pickFrom(absent) });
+    }
+    const all = [...m.questions, ...questions];
+    return { ...m, questions: all, answers: all.map((q) => answer(q, labels)) };
+  });
+}

@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+// The scale predictor trains on tfjs-backend-cpu in this thread (deterministic); answer models train in workers.
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 import { loadEncoder } from '@matryoshka/encoders';
 import {
   analyzeOracle,
@@ -12,15 +11,16 @@ import {
   type ScalePredictor,
 } from '@matryoshka/scale-predictor';
 import { trainPredictor } from '@matryoshka/scale-predictor/train';
-import { createAnswerModel, type AnswerModel } from './answer-model.js';
 import type { StudyConfig } from './config.js';
 import { ensureFashionMnist, loadFashionMnist } from './fashion-mnist.js';
 import { IMAGE_STATS, computeFeatures, type SplitFeatures } from './features.js';
-import { DENSE_SUBSETS, QUESTIONS_PER_IMAGE, SUBSETS, makeMosaics, type Mosaic, type Subset } from './mosaics.js';
+import { DENSE_SUBSETS, QUESTIONS_PER_IMAGE, SUBSETS, makeMosaics, withExtraQuestions, type Mosaic, type Subset } from './mosaics.js';
 import { ASCENDING, evaluatePolicies, type PolicyEvaluation } from './policies.js';
 import { ANSWERS, CELL_FEATURES, QUESTION_FEATURES, QUESTION_TYPES, questionFeatures, type QuestionType } from './questions.js';
 import { POSITION_CHANNELS, SCALES, SELECTIONS, tokenSets, type Selection } from './tokens.js';
-import { evaluateAnswerModel, trainAnswerModel, type Answers, type TokenSets } from './train.js';
+import type { Answers, TokenSets } from './train.js';
+import type { EvaluationSplit, TrainJob } from './train-jobs.js';
+import { runTrainJobs } from './train-pool.js';
 
 /** Reports a stage's progress: `stage` names it, `done`/`total` count its steps. */
 export type Progress = (stage: string, done: number, total: number) => void;
@@ -160,14 +160,6 @@ function predictorInputs(features: SplitFeatures, mosaics: readonly Mosaic[], wi
   return out;
 }
 
-async function useFastestTfjsBackend(): Promise<string> {
-  // tfjs-backend-wasm (XNNPACK) trains the answer model ~5× faster than the pure-JS CPU backend.
-  if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
-  await tf.setBackend('cpu');
-  (tf.backend() as { firstUse?: boolean }).firstUse = false;
-  return 'cpu';
-}
-
 /**
  * Runs mosaic-QA end to end: data → images of every density → features → answer models (K M3
  * models with different seeds, one single-scale model per scale) → evaluation at every scale and
@@ -176,7 +168,13 @@ async function useFastestTfjsBackend(): Promise<string> {
  */
 export async function runStudy(
   config: StudyConfig,
-  options: { cacheDir: string | false; progress?: Progress; log?: (line: string) => void },
+  options: {
+    cacheDir: string | false;
+    progress?: Progress;
+    log?: (line: string) => void;
+    /** Worker threads training answer models at once (default: one per core); the numbers do not depend on it. */
+    workers?: number;
+  },
 ): Promise<StudyResult> {
   if (!Number.isInteger(config.models) || config.models < 2)
     throw new RangeError(`config.models must be an integer ≥ 2 (the soft oracle averages over models), got ${config.models}`);
@@ -222,9 +220,11 @@ export async function runStudy(
   log(`Features: cache ${features.cache}, ${timings.features} s`);
 
   t = performance.now();
-  const backend = await useFastestTfjsBackend();
+  // Each worker trains on tfjs-backend-wasm (XNNPACK, ~5× the pure-JS CPU backend).
+  const backend = 'wasm';
   const sets = {
-    train: tokenSets(features.splits.train!, mosaics.train, config.components, 'pool'),
+    // The answer models learn from more questions per training image (the images are unchanged).
+    train: tokenSets(features.splits.train!, withExtraQuestions(mosaics.train, config.extraTrainQuestions, config.seed * 3 + 101), config.components, 'pool'),
     validation: tokenSets(features.splits.validation!, mosaics.validation, config.components, 'pool'),
     test: Object.fromEntries(SELECTIONS.map((s) => [s, tokenSets(features.splits.test!, mosaics.test, config.components, s)])) as Record<Selection, TokenSets>,
   };
@@ -240,53 +240,45 @@ export async function runStudy(
     hidden: config.hidden,
     cells: { ...CELL_FEATURES, position: [D - POSITION_CHANNELS, D - POSITION_CHANNELS + 1, D - 1] as const },
   };
-  const train = (stage: string, which: number[], seed: number, scaleWeights?: readonly number[]): AnswerModel => {
-    // A model's seed sets its initial weights and its batch order.
-    const model = createAnswerModel(modelConfig, seed);
-    trainAnswerModel(model, sets.train, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      seed,
-      sets: which,
-      ...(scaleWeights === undefined ? {} : { scaleWeights }),
-      onBatch: (done, total) => progress(stage, done, total),
-    });
-    return model;
-  };
-
-  // M3: K models with different seeds, each with the loss averaged over all five scales at every step.
+  // Every answer model is a job for a worker thread (one per core; the wasm backend trains on one):
+  // M3: K models with different seeds, each with the loss averaged over all five scales at every
+  // step. The paper's single-scale baselines: one model per scale (the first M3 model's seed); the
+  // 576 one is also the "trained at full scale only" model evaluated with training-free selection.
   t = performance.now();
-  const evalAll = (model: AnswerModel, data: TokenSets): Record<number, Answers> =>
-    Object.fromEntries(SCALES.map((s, j) => [s, evaluateAnswerModel(model, data, j)]));
-  const m3Runs: { test: Record<number, Answers>; validation: Record<number, Answers> }[] = [];
-  for (let k = 0; k < config.models; k++) {
-    const model = train(
-      `train M3 model ${k + 1}/${config.models}`,
-      SCALES.map((_, j) => j),
-      config.seed + k,
-      config.m3ScaleWeights,
-    );
-    m3Runs.push({ test: evalAll(model, sets.test.pool), validation: evalAll(model, sets.validation) });
-    model.dispose();
-  }
-  timings.m3 = seconds(t);
-
-  // The paper's single-scale baselines: one model per scale (the first M3 model's seed). The 576
-  // one is also the "trained at full scale only" model evaluated with training-free selection.
-  t = performance.now();
-  const single: ReturnType<typeof accuracyOf>[] = [];
-  const trainingFree: Record<Selection, ReturnType<typeof accuracyOf>[]> = { pool: [], spatial: [], sequential: [] };
-  SCALES.forEach((s, j) => {
-    const model = train(`train single-scale ${s}`, [j], config.seed);
-    single.push(accuracyOf(evaluateAnswerModel(model, sets.test.pool, j).correct, mosaics.test));
-    if (s === 576) {
-      for (const sel of SELECTIONS)
-        SCALES.forEach((_, k) => trainingFree[sel].push(accuracyOf(evaluateAnswerModel(model, sets.test[sel], k).correct, mosaics.test)));
-    }
-    model.dispose();
-  });
-  timings.singleScale = seconds(t);
+  const all = (split: EvaluationSplit) => SCALES.map((_, set) => ({ split, set }));
+  const m3Jobs: TrainJob[] = Array.from({ length: config.models }, (_, k) => ({
+    stage: `train M3 model ${k + 1}/${config.models}`,
+    seed: config.seed + k,
+    sets: SCALES.map((_, j) => j),
+    ...(config.m3ScaleWeights === undefined ? {} : { scaleWeights: config.m3ScaleWeights }),
+    evaluations: [...all('test-pool'), ...all('validation')],
+  }));
+  const singleJobs: TrainJob[] = SCALES.map((s, j) => ({
+    stage: `train single-scale ${s}`,
+    seed: config.seed,
+    sets: [j],
+    evaluations: [{ split: 'test-pool', set: j }, ...(s === 576 ? SELECTIONS.flatMap((sel) => all(`test-${sel}`)) : [])],
+  }));
+  const results = await runTrainJobs(
+    [...m3Jobs, ...singleJobs],
+    { model: modelConfig, epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate },
+    {
+      train: sets.train,
+      evaluation: { validation: sets.validation, 'test-pool': sets.test.pool, 'test-spatial': sets.test.spatial, 'test-sequential': sets.test.sequential },
+    },
+    { ...(options.workers === undefined ? {} : { workers: options.workers }), progress },
+  );
+  const byScale = (answers: readonly Answers[]): Record<number, Answers> => Object.fromEntries(SCALES.map((s, j) => [s, answers[j]!]));
+  const m3Runs = results
+    .slice(0, config.models)
+    .map((r) => ({ test: byScale(r.answers.slice(0, SCALES.length)), validation: byScale(r.answers.slice(SCALES.length)) }));
+  const singleRuns = results.slice(config.models);
+  const single = singleRuns.map((r) => accuracyOf(r.answers[0]!.correct, mosaics.test));
+  const full = singleRuns[SCALES.indexOf(576)]!.answers;
+  const trainingFree = Object.fromEntries(
+    SELECTIONS.map((sel, i) => [sel, SCALES.map((_, k) => accuracyOf(full[1 + i * SCALES.length + k]!.correct, mosaics.test))]),
+  ) as Record<Selection, ReturnType<typeof accuracyOf>[]>;
+  timings.answerModels = seconds(t);
 
   // Oracles, predictor, policies.
   t = performance.now();
@@ -386,6 +378,7 @@ export async function runStudy(
     perModel,
     scores: { 'type-table': typeScores, coverage: coverageScores, 'predictor-budget': testProbabilities, 'question-only': questionOnlyProbabilities },
     probabilities: testProbabilities,
+    groups: mosaics.test.flatMap((m) => m.questions.map((q) => `${q.type}/${m.subset}`)),
     batch: config.budgetBatch,
   };
   const allRows = Array.from({ length: nTest }, (_, r) => r);
@@ -415,7 +408,7 @@ export async function runStudy(
     scales: [...SCALES],
     backend,
     encoder: 'default (ImageNet MobileNetV2, block_13_expand_relu, 384×384 → 24×24×576)',
-    samples: { train: nTrainQuestions(mosaics.train), validation: nValidation, test: nTest },
+    samples: { train: mosaics.train.length * (QUESTIONS_PER_IMAGE + config.extraTrainQuestions), validation: nValidation, test: nTest },
     answerBalance: balance,
     features: { cache: features.cache, explained: features.explained.reduce((a, b) => a + b, 0) },
     seconds: timings,
@@ -445,5 +438,3 @@ export async function runStudy(
     },
   };
 }
-
-const nTrainQuestions = (list: readonly Mosaic[]): number => list.length * QUESTIONS_PER_IMAGE;

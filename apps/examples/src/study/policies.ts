@@ -42,6 +42,8 @@ export interface PolicyInputs {
   readonly scores: Readonly<Record<'type-table' | 'coverage' | 'predictor-budget' | 'question-only', readonly ArrayLike<number>[]>>;
   /** The learned predictor's probabilities (the threshold policy's input). */
   readonly probabilities: readonly ArrayLike<number>[];
+  /** Per row, its group (question type × subset): the group ceiling allocates by each group's test mean. */
+  readonly groups: readonly string[];
   readonly batch: number;
 }
 
@@ -80,6 +82,13 @@ export interface PolicyEvaluation {
    * this does not, so it is a fairer ceiling — the gap between the two is the chance left in the soft oracle.
    */
   readonly crossFitted: readonly { readonly target: number; readonly meanTokens: number; readonly accuracy: number }[];
+  /**
+   * The group ceiling: the exact allocation by each question type × subset's mean expected
+   * correctness on these very rows (fit on test, so not a policy): the most any predictor that
+   * sees only how dense the image is and what kind of question it is can reach. The soft oracle's
+   * gain above it is per-sample — which items the answer models find hard at which scale.
+   */
+  readonly groupCeiling: readonly { readonly target: number; readonly meanTokens: number; readonly accuracy: number }[];
   readonly points: readonly PolicyPoint[];
   /** For the plots: each curve policy's whole curve, each budgeted policy at every curve target. */
   readonly curves: Readonly<Record<PolicyName | 'soft-oracle', readonly CurvePoint[]>>;
@@ -122,6 +131,22 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
     });
     return { target, meanTokens: tokens / K, accuracy: acc / (n * K) };
   });
+  const groupCeiling = (() => {
+    const groups = pick(input.groups);
+    const sums = new Map<string, { sum: Float64Array; n: number }>();
+    groups.forEach((g, i) => {
+      const entry = sums.get(g) ?? { sum: new Float64Array(ASCENDING.length), n: 0 };
+      expected[i]!.forEach((v, j) => (entry.sum[j]! += v));
+      entry.n++;
+      sums.set(g, entry);
+    });
+    // Indexed like every input (all rows); only these rows' groups are ever read.
+    const scores = input.groups.map((g) => {
+      const entry = sums.get(g);
+      return entry === undefined ? new Float64Array(ASCENDING.length) : Float64Array.from(entry.sum, (v) => v / entry.n);
+    });
+    return TARGETS.map((target) => ({ target, ...budgeted(scores, target) }));
+  })();
   const threshold = (() => {
     const probabilities = pick(input.probabilities);
     return thresholds(probabilities, 120).map((tau) => {
@@ -171,5 +196,5 @@ export function evaluatePolicies(input: PolicyInputs, rows: readonly number[]): 
       points.push({ policy, target, meanTokens: p?.meanTokens ?? null, accuracy: p?.accuracy ?? null, gapClosed: gap(p?.accuracy ?? null) });
     }
   }
-  return { rows: n, fixed, softOracle: soft, crossFitted, points, curves };
+  return { rows: n, fixed, softOracle: soft, crossFitted, groupCeiling, points, curves };
 }

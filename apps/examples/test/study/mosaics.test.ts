@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseIdx, type FashionMnistSplit } from '../../src/study/fashion-mnist.js';
-import { CANVAS, QUESTIONS_PER_IMAGE, SINGLE_SIZE, SUBSETS, makeMosaics, mosaicPixels } from '../../src/study/mosaics.js';
-import { COUNT0, MAX_COUNT, YES, answer } from '../../src/study/questions.js';
+import { CANVAS, QUESTIONS_PER_IMAGE, SINGLE_SIZE, SUBSETS, makeMosaics, mosaicPixels, withExtraQuestions } from '../../src/study/mosaics.js';
+import { COUNT0, MAX_COUNT, NO, YES, answer } from '../../src/study/questions.js';
 
 // A synthetic source: item i is filled with the value i % 256 and has label i % 10.
 const count = 2000;
@@ -30,6 +30,33 @@ describe('mosaic-QA images', () => {
       expect(types).toEqual(m.labels.length === 1 ? ['count', 'exist', 'exist', 'where'] : ['count', 'exist', 'same', 'where']);
       for (const q of m.questions) expect(q.cells.every((c) => c >= 0 && c < m.labels.length)).toBe(true);
     });
+  });
+
+  it('get extra training questions: the four kept, the rest seeded, valid, of every type and balanced', () => {
+    const extra = withExtraQuestions(all, 8, 11);
+    expect(withExtraQuestions(all, 8, 11)).toEqual(extra);
+    expect(withExtraQuestions(all, 8, 12)).not.toEqual(extra);
+    const added = extra.flatMap((m, i) => {
+      // The images and their own four questions are untouched.
+      expect({ ...m, questions: m.questions.slice(0, 4), answers: m.answers.slice(0, 4) }).toEqual(all[i]);
+      expect(m.questions).toHaveLength(QUESTIONS_PER_IMAGE + 8);
+      m.questions.forEach((q, k) => {
+        expect(m.answers[k]).toBe(answer(q, m.labels)); // throws for a count above MAX_COUNT
+        expect(q.cells.every((c) => c >= 0 && c < m.labels.length)).toBe(true);
+      });
+      return m.questions.slice(4).map((q, k) => ({ q, a: m.answers[4 + k]!, items: m.labels.length }));
+    });
+    const types = new Set(added.map((x) => x.q.type));
+    expect([...types].sort()).toEqual(['count', 'exist', 'same', 'where']);
+    const exist = added.filter((x) => x.q.type === 'exist');
+    const yes = exist.filter((x) => x.a === YES).length / exist.length;
+    expect(yes).toBeGreaterThan(0.4);
+    expect(exist.some((x) => x.a === NO)).toBe(true);
+    const counts = new Set(added.filter((x) => x.q.type === 'count').map((x) => x.a - COUNT0));
+    for (const n of [0, 1, 2, 3]) expect(counts.has(n)).toBe(true);
+    const same = added.filter((x) => x.q.type === 'same');
+    expect(same.filter((x) => x.a === YES).length / same.length).toBeGreaterThan(0.3);
+    expect(same.every((x) => x.items > 1)).toBe(true);
   });
 
   it('balance their answers: yes/no about half each, counts spread over 0–4, same pairs adjacent', () => {

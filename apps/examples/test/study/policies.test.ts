@@ -5,10 +5,8 @@ import { ASCENDING, POLICIES, TARGETS, bestWithin, evaluatePolicies, type Policy
 /** Rows whose chance of a right answer rises with the scale by a per-row amount; three "models" sample it. */
 function inputs(n: number, seed: number): PolicyInputs {
   const random = seededRandom(seed);
-  const truth = Array.from({ length: n }, () => {
-    const need = Math.floor(random() * 5); // the smallest scale that helps
-    return Float64Array.from(ASCENDING, (_, j) => (j >= need ? 0.9 : 0.3));
-  });
+  const needs = Array.from({ length: n }, () => Math.floor(random() * 5)); // the smallest scale that helps
+  const truth = needs.map((need) => Float64Array.from(ASCENDING, (_, j) => (j >= need ? 0.9 : 0.3)));
   const perModel = [0, 1, 2].map(() => ({
     correct: truth.map((t) => Uint8Array.from(t, (p) => (random() < p ? 1 : 0))),
     confidence: truth.map((t) => Float32Array.from(t, (p) => Math.min(1, p + 0.1 * (random() - 0.5)))),
@@ -20,6 +18,8 @@ function inputs(n: number, seed: number): PolicyInputs {
     perModel,
     scores: { 'type-table': flat, coverage: flat, 'predictor-budget': truth, 'question-only': flat },
     probabilities: truth,
+    // Rows of one group share a need (the group ceiling can find it); group 'mixed' holds every need.
+    groups: needs.map((need, i) => (i % 2 === 0 ? `need-${need}` : 'mixed')),
     batch: 16,
   };
 }
@@ -41,8 +41,11 @@ describe('policies at equal mean tokens', () => {
         expect(p.meanTokens!).toBeLessThanOrEqual(t + 1e-9);
         expect(p.accuracy!).toBeLessThanOrEqual(soft + 1e-12);
       }
-      // The cross-fitted ceiling has no luck in it: at most the soft oracle.
+      // The cross-fitted ceiling has no luck in it: at most the soft oracle; nor has the group ceiling.
       expect(all.crossFitted.find((p) => p.target === t)!.accuracy).toBeLessThanOrEqual(soft + 1e-12);
+      const group = all.groupCeiling.find((p) => p.target === t)!;
+      expect(group.accuracy).toBeLessThanOrEqual(soft + 1e-12);
+      expect(group.meanTokens).toBeLessThanOrEqual(t + 1e-9);
     }
   });
 
@@ -51,6 +54,13 @@ describe('policies at equal mean tokens', () => {
     expect(at9('predictor-budget').gapClosed!).toBeGreaterThan(0.3);
     // Flat scores tie everywhere, and ties go to fewer tokens: nothing is gained over the best fixed scale.
     expect(at9('coverage').accuracy!).toBeLessThanOrEqual(at9('fixed').accuracy! + 1e-12);
+  });
+
+  it('the group ceiling finds what the groups tell: above the best fixed scale, below a predictor that knows every row', () => {
+    const at9 = (policy: string) => all.points.find((p) => p.policy === policy && p.target === 9)!.accuracy!;
+    const group = all.groupCeiling.find((p) => p.target === 9)!.accuracy;
+    expect(group).toBeGreaterThan(at9('fixed') + 0.02);
+    expect(group).toBeLessThan(at9('predictor-budget'));
   });
 
   it('is deterministic and restricts to the rows asked for', () => {

@@ -12,6 +12,8 @@ const flat = (e: PolicyEvaluation) => ({
   softOracle: e.softOracle,
   /** The soft oracle chosen by K − 1 models and scored on the held-out one (no luck in it). */
   crossFittedOracle: e.crossFitted,
+  /** The best a predictor that sees only question type × subset can do (each group's test mean; not a policy). */
+  groupCeiling: e.groupCeiling,
   /** Expected accuracy (mean of the K M3 models) of each fixed scale. */
   fixed: ASCENDING.map((scale, j) => ({ scale, accuracy: e.fixed[j]! })),
   rows: e.rows,
