@@ -245,19 +245,19 @@ export async function runStudy(
   // step. The paper's single-scale baselines: one model per scale (the first M3 model's seed); the
   // 576 one is also the "trained at full scale only" model evaluated with training-free selection.
   t = performance.now();
-  const all = (split: EvaluationSplit) => SCALES.map((_, set) => ({ split, set }));
+  const everyScale = (split: EvaluationSplit) => SCALES.map((_, set) => ({ split, set }));
   const m3Jobs: TrainJob[] = Array.from({ length: config.models }, (_, k) => ({
     stage: `train M3 model ${k + 1}/${config.models}`,
     seed: config.seed + k,
     sets: SCALES.map((_, j) => j),
     ...(config.m3ScaleWeights === undefined ? {} : { scaleWeights: config.m3ScaleWeights }),
-    evaluations: [...all('test-pool'), ...all('validation')],
+    evaluations: [...everyScale('test-pool'), ...everyScale('validation')],
   }));
   const singleJobs: TrainJob[] = SCALES.map((s, j) => ({
     stage: `train single-scale ${s}`,
     seed: config.seed,
     sets: [j],
-    evaluations: [{ split: 'test-pool', set: j }, ...(s === 576 ? SELECTIONS.flatMap((sel) => all(`test-${sel}`)) : [])],
+    evaluations: [{ split: 'test-pool', set: j }, ...(s === 576 ? SELECTIONS.flatMap((sel) => everyScale(`test-${sel}`)) : [])],
   }));
   const results = await runTrainJobs(
     [...m3Jobs, ...singleJobs],

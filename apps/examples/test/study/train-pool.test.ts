@@ -26,8 +26,16 @@ function tokenSets(seed: number): TokenSets {
 }
 
 const train = tokenSets(1);
-const data: JobData = { train, evaluation: { validation: tokenSets(2), 'test-pool': tokenSets(3), 'test-spatial': tokenSets(4), 'test-sequential': tokenSets(5) } };
-const settings: TrainSettings = { model: { tokenDim: 5, questions: 3, answers: 4, heads: 2, embed: 4, hidden: 6 }, epochs: 2, batchSize: 4, learningRate: 0.01 };
+const data: JobData = {
+  train,
+  evaluation: { validation: tokenSets(2), 'test-pool': tokenSets(3), 'test-spatial': tokenSets(4), 'test-sequential': tokenSets(5) },
+};
+const settings: TrainSettings = {
+  model: { tokenDim: 5, questions: 3, answers: 4, heads: 2, embed: 4, hidden: 6 },
+  epochs: 2,
+  batchSize: 4,
+  learningRate: 0.01,
+};
 const job = (seed: number, sets: number[]): TrainJob => ({
   stage: `job ${seed}`,
   seed,
