@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: StudyConfig = {
   heads: 4,
   embed: 32,
   hidden: 96,
-  // Twelve questions per training image: 10 epochs see each image as often as 30 did with four.
+  // Twelve questions per training image: 10 epochs give 120 answered questions per image (15 × 4 = 60 before).
   epochs: 10,
   batchSize: 32,
   learningRate: 3e-3,

@@ -85,7 +85,7 @@ export interface PolicyEvaluation {
   /**
    * The group ceiling: the exact allocation by each question type × subset's mean expected
    * correctness on these very rows (fit on test, so not a policy): the most any predictor that
-   * sees only how dense the image is and what kind of question it is can reach. The soft oracle's
+   * sees only the image's subset (its density) and the question's type can reach. The soft oracle's
    * gain above it is per-sample — which items the answer models find hard at which scale.
    */
   readonly groupCeiling: readonly { readonly target: number; readonly meanTokens: number; readonly accuracy: number }[];
