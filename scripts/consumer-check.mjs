@@ -145,23 +145,24 @@ const modes = [
   { name: 'esnext/bundler', module: 'esnext', moduleResolution: 'bundler' },
 ];
 const tsc = join(app, 'node_modules/typescript/bin/tsc');
+/** A consumer's strict compiler options under one module mode, plus `extra`. */
+const compilerOptions = (mode, extra) => ({
+  target: 'es2022',
+  module: mode.module,
+  moduleResolution: mode.moduleResolution,
+  strict: true,
+  noEmit: true,
+  types: ['node'],
+  ...extra,
+});
 for (const mode of modes) {
   const config = join(app, `tsconfig.${mode.name.replace('/', '-')}.json`);
   writeFileSync(
     config,
     JSON.stringify({
-      compilerOptions: {
-        target: 'es2022',
-        module: mode.module,
-        moduleResolution: mode.moduleResolution,
-        strict: true,
-        skipLibCheck: false,
-        noEmit: true,
-        types: ['node'],
-        // @webgpu/types and onnxruntime-common name DOM types (ImageData, EventTarget…): with
-        // skipLibCheck false a consumer needs the DOM lib for them, whatever this project ships.
-        lib: ['es2022', 'esnext.disposable', 'dom'],
-      },
+      // @webgpu/types and onnxruntime-common name DOM types (ImageData, EventTarget…): with
+      // skipLibCheck false a consumer needs the DOM lib for them, whatever this project ships.
+      compilerOptions: compilerOptions(mode, { skipLibCheck: false, lib: ['es2022', 'esnext.disposable', 'dom'] }),
       files: ['index.ts'],
     }),
   );
@@ -178,15 +179,7 @@ check(`tsc resolves ${typed.filter((e) => e in needsPeer).join(', ')} under ever
     writeFileSync(
       config,
       JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: mode.module,
-          moduleResolution: mode.moduleResolution,
-          strict: true,
-          skipLibCheck: true,
-          noEmit: true,
-          types: ['node'],
-        },
+        compilerOptions: compilerOptions(mode, { skipLibCheck: true }),
         files: [file],
       }),
     );

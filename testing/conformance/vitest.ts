@@ -15,8 +15,14 @@ export function conformanceTests(
 ): void {
   const { run, skipped } = selectCases(capabilities, exclude);
   for (const c of run) it(c.name, () => c.run(context(), conformanceAssert), timeoutMs);
-  // Excluded by the backend's commented list or a capability it lacks: the reason is printed
-  // when the suite is collected, and stays in the skipped test's title.
+  skippedTests(skipped);
+}
+
+/**
+ * Registers excluded cases (by a backend's commented list or a capability it lacks) as skipped
+ * tests: the reason is printed when the suite is collected, and stays in the skipped test's title.
+ */
+export function skippedTests(skipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>): void {
   for (const s of skipped) {
     console.log(`conformance: skipped ${s.name}: ${s.reason}`);
     it.skip(`${s.name} (${s.reason})`, () => undefined);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { skippedTests } from '@matryoshka/testing/conformance/vitest';
 import { nodeFixtures } from '@matryoshka/testing/fixtures';
 import { createWebGpuBackend, type WebGpuBackend } from '../src/index.js';
 import { webgpuSuite } from './portable/suite.js';
@@ -34,8 +35,5 @@ afterAll(() => {
 describe('webgpu backend in Node', () => {
   const suite = webgpuSuite();
   for (const c of suite.cases) it(c.name, () => c.run(ctx));
-  for (const s of suite.skipped) {
-    console.log(`conformance: skipped ${s.name}: ${s.reason}`);
-    it.skip(`${s.name} (${s.reason})`, () => undefined);
-  }
+  skippedTests(suite.skipped);
 });

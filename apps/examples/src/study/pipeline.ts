@@ -19,7 +19,7 @@ import { ASCENDING, evaluatePolicies, type PolicyEvaluation } from './policies.j
 import { ANSWERS, CELL_FEATURES, QUESTION_FEATURES, QUESTION_TYPES, questionFeatures, type QuestionType } from './questions.js';
 import { POSITION_CHANNELS, SCALES, SELECTIONS, tokenSets, type Selection } from './tokens.js';
 import type { Answers, TokenSets } from './train.js';
-import type { EvaluationSplit, TrainJob } from './train-jobs.js';
+import type { EvaluationSplit, TrainJob } from './train-job.js';
 import { runTrainJobs } from './train-pool.js';
 
 /** Reports a stage's progress: `stage` names it, `done`/`total` count its steps. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EvaluationSplit, JobData, JobResult, TrainJob, TrainSettings, WorkerMessage } from './train-jobs.js';
+import type { EvaluationSplit, JobData, JobResult, TrainJob, TrainSettings, WorkerMessage } from './train-job.js';
 import type { TokenSets } from './train.js';
 
 /** A copy of a typed array in shared memory, so every worker reads the one copy. */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import type { JobData, TrainJob, TrainSettings, WorkerMessage } from './train-jobs.js';
+import type { JobData, TrainJob, TrainSettings, WorkerMessage } from './train-job.js';
 import { runTrainJob } from './train-job.js';
 
 // One worker trains one answer model on the wasm backend; the data arrive in shared memory.

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@matryoshka/scale-predictor';
-import type { JobData, TrainJob, TrainSettings } from '../../src/study/train-jobs.js';
+import type { JobData, TrainJob, TrainSettings } from '../../src/study/train-job.js';
 import { runTrainJob } from '../../src/study/train-job.js';
 import { runTrainJobs } from '../../src/study/train-pool.js';
 import type { TokenSets } from '../../src/study/train.js';
