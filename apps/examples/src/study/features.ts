@@ -4,23 +4,26 @@ import path from 'node:path';
 import { pyramidFeatures, seededRandom } from '@matryoshka/scale-predictor';
 import { defaultCacheDir, type Encoder } from '@matryoshka/encoders';
 import { buildPyramid } from '@matryoshka/pooling';
-import { fitPca, projectPca, type Pca } from '../visual/pca.js';
+import { projectPca, type Pca } from '../visual/pca.js';
 import type { FashionMnistSplit } from './fashion-mnist.js';
 import { mosaicPixels, type Mosaic } from './mosaics.js';
+import { fitProjector, tokenLabels } from './projector.js';
 
 export const GRID = 24;
 export const CHANNELS = 576;
 const CELLS = GRID * GRID;
 /** Bump when what is cached changes. */
-const FEATURES_VERSION = 2;
+const FEATURES_VERSION = 3;
 /** The pyramid the predictor and the coverage heuristic read, ascending (the answer model's scales). */
 export const PYRAMID_SCALES = [1, 9, 36, 144, 576];
 /** Numbers per image from `pyramidFeatures` without a question: 4 coverages, 4 spreads, 1 norm. */
 export const IMAGE_STATS = 2 * (PYRAMID_SCALES.length - 1) + 1;
 
 export interface FeatureOptions {
-  /** Principal components the answer model reads (the study's fixed "projector"). */
+  /** Channels the answer model reads: the fixed projector's class directions, then principal components. */
   readonly components: number;
+  /** Of `components`, least-squares class directions (ten classes and background) fitted on training tokens' labels. */
+  readonly classComponents: number;
   /** Training mosaics the PCA is fitted on, and tokens sampled from each. */
   readonly pcaMosaics: number;
   readonly pcaTokensPerMosaic: number;
@@ -32,7 +35,7 @@ export interface FeatureOptions {
 /** What the study keeps of each mosaic's 24×24×576 grid. */
 export interface SplitFeatures {
   readonly mosaics: number;
-  /** `mosaics × 576 × components`: the full grid projected on the PCA basis (scaled to unit mean variance). */
+  /** `mosaics × 576 × components`: the full grid through the fixed projector (class directions, then principal components). */
   readonly grid: Float32Array;
   /**
    * `mosaics × IMAGE_STATS`: `pyramidFeatures` of the 576-channel levels 1/9/36/144/576 without a
@@ -44,7 +47,7 @@ export interface SplitFeatures {
 
 export interface StudyFeatures {
   readonly splits: Readonly<Record<string, SplitFeatures>>;
-  /** Share of the grid's variance each kept component explains. */
+  /** Share of the grid's variance each kept principal component explains. */
   readonly explained: readonly number[];
   readonly cache: 'hit' | 'miss' | 'disabled';
   readonly cacheFolder?: string;
@@ -63,6 +66,7 @@ function cacheKey(splits: readonly SplitInput[], o: FeatureOptions, encoder: Enc
       v: FEATURES_VERSION,
       encoder: { source: encoder.source, input: encoder.input, output: encoder.output, preprocessing: encoder.preprocessing },
       components: o.components,
+      classComponents: o.classComponents,
       pca: [o.pcaMosaics, o.pcaTokensPerMosaic, o.seed],
     }),
   );
@@ -77,7 +81,7 @@ const f32 = (file: string): Float32Array => {
 
 /**
  * Encodes every image with the encoder (24×24×576 grids), builds each grid's pyramid with the CPU
- * backend for the predictor's image statistics (`pyramidFeatures`), and reduces the full grid to `components` principal channels fitted
+ * backend for the predictor's image statistics (`pyramidFeatures`), and reduces the full grid to `components` channels by a fixed projector fitted
  * on the training split. Pooling is linear and so is the projection, so pooling the reduced grid
  * later gives exactly the projection of the pooled 576-channel levels. Cached on disk by a key
  * that hashes the encoder, the mosaics and the options.
@@ -102,7 +106,6 @@ export async function computeFeatures(
 
   let done = 0;
   let pca: Pca | undefined;
-  let scale = 1;
   const random = seededRandom(o.seed);
   const out: Record<string, SplitFeatures> = {};
   for (const s of splits) {
@@ -121,23 +124,25 @@ export async function computeFeatures(
         const p = buildPyramid(g, { scales: PYRAMID_SCALES });
         stats.set(pyramidFeatures(PYRAMID_SCALES.map((t) => p.at(t))), i * IMAGE_STATS);
         if (pca === undefined) held.push(g.data);
-        else project(pca, scale, g.data, grid, i);
+        else project(pca, g.data, grid, i);
       });
       done += chunk.length;
       progress(done, total);
       if (pca === undefined && (held.length >= o.pcaMosaics || start + batch >= n)) {
-        // Fit on a seeded sample of tokens from the first training mosaics, then catch up.
+        // Fit on a seeded sample of tokens (and what each shows) from the first training mosaics, then catch up.
         const perMosaic = Math.min(o.pcaTokensPerMosaic, CELLS);
         const sample = new Float32Array(held.length * perMosaic * CHANNELS);
+        const labels = new Uint8Array(held.length * perMosaic);
         held.forEach((data, m) => {
+          const shows = tokenLabels(s.mosaics[m]!, GRID);
           for (let t = 0; t < perMosaic; t++) {
             const cell = Math.floor(random() * CELLS);
             sample.set(data.subarray(cell * CHANNELS, (cell + 1) * CHANNELS), (m * perMosaic + t) * CHANNELS);
+            labels[m * perMosaic + t] = shows[cell]!;
           }
         });
-        pca = fitPca(sample, CHANNELS, o.components);
-        scale = 1 / Math.sqrt(pca.variance.reduce((a, b) => a + b, 0) / o.components);
-        held.forEach((data, m) => project(pca!, scale, data, grid, m));
+        pca = fitProjector(sample, labels, CHANNELS, o.components, o.classComponents);
+        held.forEach((data, m) => project(pca!, data, grid, m));
         held.length = 0;
       }
     }
@@ -162,11 +167,8 @@ export async function computeFeatures(
   return { splits: out, explained, cache: folder === undefined ? 'disabled' : 'miss', ...(folder === undefined ? {} : { cacheFolder: folder }) };
 }
 
-function project(pca: Pca, scale: number, data: Float32Array, grid: Float32Array, index: number): void {
-  const k = pca.k;
-  const view = grid.subarray(index * CELLS * k, (index + 1) * CELLS * k);
-  projectPca(pca, data, view);
-  for (let j = 0; j < view.length; j++) view[j]! *= scale;
+function project(pca: Pca, data: Float32Array, grid: Float32Array, index: number): void {
+  projectPca(pca, data, grid.subarray(index * CELLS * pca.k, (index + 1) * CELLS * pca.k));
 }
 
 export const studyCacheDir = async (): Promise<string> => path.join(await defaultCacheDir(), 'study');

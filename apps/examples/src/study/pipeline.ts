@@ -206,6 +206,7 @@ export async function runStudy(
       ],
       {
         components: config.components,
+        classComponents: config.classComponents,
         pcaMosaics: config.pcaMosaics,
         pcaTokensPerMosaic: config.pcaTokensPerMosaic,
         seed: config.seed,

@@ -1,7 +1,7 @@
 import { BASELINES, checkGoals, fullAccuracyKept, groupGap, pointOf, totalSeconds } from '../goals.js';
 import { SINGLE_SIZE, SUBSETS } from '../mosaics.js';
 import type { StudyResult } from '../pipeline.js';
-import { POLICY_LABELS, TARGETS, type PolicyEvaluation, type PolicyName } from '../policies.js';
+import { ASCENDING, POLICY_LABELS, TARGETS, type PolicyEvaluation, type PolicyName } from '../policies.js';
 import { QUESTION_TYPES } from '../questions.js';
 import { SELECTIONS } from '../tokens.js';
 
@@ -116,7 +116,7 @@ export function renderSummary(r: StudyResult): string {
       `Splits (seeded, items never shared): train ${c.train} images (${r.samples.train} questions), validation ${r.samples.validation / 4} (${r.samples.validation}), test ${r.samples.test / 4} (${r.samples.test}). Majority answer per type on test: ${QUESTION_TYPES.map((t) => `${t} “${r.answerBalance[t]}”`).join(', ')}.`,
   );
   out.push(
-    `- **Encoder:** the ${r.encoder}. The 576 channels are reduced to ${c.components} principal components fitted on the training split (${pct(r.features.explained)} of the variance) — a fixed projector. Features cache: ${r.features.cache}.`,
+    `- **Encoder:** the ${r.encoder}. The 576 channels are reduced to ${c.components} by a fixed linear projector fitted on the training split, as a VLM's projector is trained on its own data: ${c.classComponents} least-squares class directions (a ridge regression of what each training token shows — one of the ten classes or background — on its channels), then ${c.components - c.classComponents} principal components (${pct(r.features.explained)} of the variance). Principal components alone lose what tells items apart (a linear probe on 4×4-grid cells: 70% through 32 components, 81% on all 576 channels); being linear, the projector commutes with M3's pooling. Features cache: ${r.features.cache}.`,
   );
   out.push(
     "- **Tokens:** M3's nested average pooling (`@matryoshka/pooling`, mode m3): 576 / 144 / 36 / 9 / 1 tokens; each token carries its position (x, y, a soft quadrant sign, x² + y²), pooled with it.",
@@ -226,8 +226,11 @@ export function renderSummary(r: StudyResult): string {
   out.push('');
   out.push(`Against the cross-fitted ceiling instead (its gap over the best fixed scale is what is left once luck is out): ${crossFittedShares(all)}.`);
   out.push('');
+  const predictorAt = (t: number): number => pointOf(all, 'predictor-budget', t).accuracy ?? -1;
+  const belowCeiling = TARGETS.filter((t) => predictorAt(t) < all.groupCeiling.find((x) => x.target === t)!.accuracy);
+  const fixedAt = (t: number): number => all.fixed[ASCENDING.indexOf(t as (typeof ASCENDING)[number])]!;
   out.push(
-    `**Where the gap lies.** The group ceiling allocates by each question type × subset's mean expected correctness measured on test itself — more than any predictor that knows only the image's subset (its density) and the question's type can know; the learned predictor sees a little more (which cell, the pyramid's statistics) and still stays below it. It closes ${TARGETS.map((t) => `${share(groupGap(all, t))} @${t}`).join(', ')} of the soft oracle's gap; the learned predictor reaches ${TARGETS.map((t) => `${share(gapTo(all, 'predictor-budget', t, all.groupCeiling.find((x) => x.target === t)!.accuracy))} @${t}`).join(', ')} of the group ceiling's own gain. The rest of the soft oracle's gap is per sample: which items the answer models get right at which scale, partly luck (soft oracle − cross-fitted) and partly consistent across seeds but invisible to image statistics and the question (cross-fitted − group ceiling) — e.g. exist and count questions on grids, which the answer models answer near their priors at every scale (per-type table above).`,
+    `**Where the gap lies.** The group ceiling allocates by each question type × subset's mean expected correctness measured on test itself — more than any predictor that knows only the image's subset (its density) and the question's type can know; the learned predictor sees a little more (which cell, the pyramid's statistics) and ${belowCeiling.length === TARGETS.length ? 'still stays below it' : `stays below it at ${belowCeiling.length === 0 ? 'no budget' : belowCeiling.map((t) => `${t}`).join(', ') + ' tokens'}`}. From 36 tokens on there is little structure left to find: the best fixed scale at 36 tokens is ${(100 * (fixedAt(576) - fixedAt(36))).toFixed(1)} points ${fixedAt(36) > fixedAt(576) ? 'above' : 'below'} all 576 tokens. It closes ${TARGETS.map((t) => `${share(groupGap(all, t))} @${t}`).join(', ')} of the soft oracle's gap; the learned predictor reaches ${TARGETS.map((t) => `${share(gapTo(all, 'predictor-budget', t, all.groupCeiling.find((x) => x.target === t)!.accuracy))} @${t}`).join(', ')} of the group ceiling's own gain. The rest of the soft oracle's gap is per sample: which items the answer models get right at which scale, partly luck (soft oracle − cross-fitted) and partly consistent across seeds but invisible to image statistics and the question (cross-fitted − group ceiling) — e.g. exist and count questions on grids, which the answer models answer near their priors at every scale (per-type table above).`,
   );
   out.push('');
   out.push(`### Dense subsets only (4×4 and 6×6 grids, ${r.policies.dense.rows} questions)`);
