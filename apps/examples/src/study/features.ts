@@ -24,7 +24,7 @@ export interface FeatureOptions {
   readonly components: number;
   /** Of `components`, least-squares class directions (ten classes and background) fitted on training tokens' labels. */
   readonly classComponents: number;
-  /** Training mosaics the PCA is fitted on, and tokens sampled from each. */
+  /** Training mosaics the projector is fitted on, and tokens sampled from each. */
   readonly pcaMosaics: number;
   readonly pcaTokensPerMosaic: number;
   readonly seed: number;
@@ -105,7 +105,7 @@ export async function computeFeatures(
   }
 
   let done = 0;
-  let pca: Pca | undefined;
+  let projector: Pca | undefined;
   const random = seededRandom(o.seed);
   const out: Record<string, SplitFeatures> = {};
   for (const s of splits) {
@@ -123,12 +123,12 @@ export async function computeFeatures(
           throw new Error(`expected ${GRID}×${GRID}×${CHANNELS} grids from the encoder, got ${g.rows}×${g.cols}×${g.channels}`);
         const p = buildPyramid(g, { scales: PYRAMID_SCALES });
         stats.set(pyramidFeatures(PYRAMID_SCALES.map((t) => p.at(t))), i * IMAGE_STATS);
-        if (pca === undefined) held.push(g.data);
-        else project(pca, g.data, grid, i);
+        if (projector === undefined) held.push(g.data);
+        else project(projector, g.data, grid, i);
       });
       done += chunk.length;
       progress(done, total);
-      if (pca === undefined && (held.length >= o.pcaMosaics || start + batch >= n)) {
+      if (projector === undefined && (held.length >= o.pcaMosaics || start + batch >= n)) {
         // Fit on a seeded sample of tokens (and what each shows) from the first training mosaics, then catch up.
         const perMosaic = Math.min(o.pcaTokensPerMosaic, CELLS);
         const sample = new Float32Array(held.length * perMosaic * CHANNELS);
@@ -141,14 +141,14 @@ export async function computeFeatures(
             labels[m * perMosaic + t] = shows[cell]!;
           }
         });
-        pca = fitProjector(sample, labels, CHANNELS, o.components, o.classComponents);
-        held.forEach((data, m) => project(pca!, data, grid, m));
+        projector = fitProjector(sample, labels, CHANNELS, o.components, o.classComponents);
+        held.forEach((data, m) => project(projector!, data, grid, m));
         held.length = 0;
       }
     }
     out[s.name] = { mosaics: n, grid, stats };
   }
-  const explained = pca!.explained;
+  const explained = projector!.explained;
   if (folder !== undefined) {
     // Written to a temporary folder and renamed, so an interrupted run leaves no half cache.
     const tmp = `${folder}.tmp-${process.pid}`;
@@ -167,8 +167,8 @@ export async function computeFeatures(
   return { splits: out, explained, cache: folder === undefined ? 'disabled' : 'miss', ...(folder === undefined ? {} : { cacheFolder: folder }) };
 }
 
-function project(pca: Pca, data: Float32Array, grid: Float32Array, index: number): void {
-  projectPca(pca, data, grid.subarray(index * CELLS * pca.k, (index + 1) * CELLS * pca.k));
+function project(projector: Pca, data: Float32Array, grid: Float32Array, index: number): void {
+  projectPca(projector, data, grid.subarray(index * CELLS * projector.k, (index + 1) * CELLS * projector.k));
 }
 
 export const studyCacheDir = async (): Promise<string> => path.join(await defaultCacheDir(), 'study');
