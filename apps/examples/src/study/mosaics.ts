@@ -169,9 +169,8 @@ export function withExtraQuestions(mosaics: readonly Mosaic[], extra: number, se
   const pickFrom = <T>(list: readonly T[]): T => list[int(list.length)]!;
   return mosaics.map((m) => {
     const labels = m.labels;
-    const n = m.layout.kind === 'grid' ? m.layout.n : 1;
+    const n = m.layout.kind === 'grid' ? m.layout.n : 1; // the grid's side (1 for a single item)
     const N = labels.length;
-    const grid = m.layout.kind === 'grid' ? n : 1;
     const present = [...new Set(labels)];
     const absent = Array.from({ length: 10 }, (_, c) => c).filter((c) => !present.includes(c));
     const countable = Array.from({ length: 10 }, (_, c) => c).filter((c) => labels.filter((l) => l === c).length <= MAX_COUNT);
@@ -184,14 +183,14 @@ export function withExtraQuestions(mosaics: readonly Mosaic[], extra: number, se
     const questions: Question[] = [];
     for (let k = 0; k < extra; k++) {
       const type = (['exist', 'count', 'where', 'same'] as const)[k % 4]!;
-      if (type === 'where') questions.push({ type, grid, cells: N > 1 ? [int(N)] : [] });
+      if (type === 'where') questions.push({ type, grid: n, cells: N > 1 ? [int(N)] : [] });
       else if (type === 'count') {
         // Half the time a class that is there, so counts above 0 are not rare.
         const there = countable.filter((c) => present.includes(c));
-        questions.push({ type, grid, cells: [], cls: random() < 0.5 && there.length > 0 ? pickFrom(there) : pickFrom(countable) });
+        questions.push({ type, grid: n, cells: [], cls: random() < 0.5 && there.length > 0 ? pickFrom(there) : pickFrom(countable) });
       } else if (type === 'same' && pairs.length > 0)
-        questions.push({ type, grid, cells: [...(random() < 0.5 && same.length > 0 ? pickFrom(same) : pickFrom(pairs))] });
-      else questions.push({ type: 'exist', grid, cells: [], cls: random() < 0.5 || absent.length === 0 ? pickFrom(present) : pickFrom(absent) });
+        questions.push({ type, grid: n, cells: [...(random() < 0.5 && same.length > 0 ? pickFrom(same) : pickFrom(pairs))] });
+      else questions.push({ type: 'exist', grid: n, cells: [], cls: random() < 0.5 || absent.length === 0 ? pickFrom(present) : pickFrom(absent) });
     }
     const all = [...m.questions, ...questions];
     return { ...m, questions: all, answers: all.map((q) => answer(q, labels)) };

@@ -57,8 +57,19 @@ describe('the fixed projector', () => {
     expect(mass(0, 6)).toBeGreaterThan(100 * mass(6, 12));
   });
 
-  it('is linear: projecting a mean of tokens gives the mean of their projections (pooling stays exact)', () => {
+  it('is linear (pooling stays exact) and scaled: class rows to unit variance, principal rows to unit mean variance', () => {
     const p = fitProjector(rows, labels, dim, 4, 2);
+    const scores = projectPca(p, rows);
+    const variance = (j: number) => {
+      let mean = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) mean += scores[i * 4 + j]! / n;
+      for (let i = 0; i < n; i++) sq += (scores[i * 4 + j]! - mean) ** 2 / n;
+      return sq;
+    };
+    expect(variance(0)).toBeCloseTo(1, 3);
+    expect(variance(1)).toBeCloseTo(1, 3);
+    expect((variance(2) + variance(3)) / 2).toBeCloseTo(1, 2);
     const mean = new Float32Array(dim);
     for (let i = 0; i < 4; i++) for (let c = 0; c < dim; c++) mean[c]! += rows[i * dim + c]! / 4;
     const pooled = projectPca(p, mean);
